@@ -1,0 +1,49 @@
+# riskreg: `make run` to try it, `make test` to check it.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+DEV_ENV := DJANGO_DEBUG=true
+
+.PHONY: install run test lint format migrations-check check-deploy bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[dev]'
+	touch $@
+
+install: $(VENV)/.installed
+
+run: install
+	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
+	@if [ ! -f var/.demo-loaded ] || [ -n "$$(DJANGO_DEBUG=true $(BIN)/python manage.py shell -c 'from django.contrib.auth.models import User; print("" if User.objects.exists() else "empty")')" ]; then \
+		$(DEV_ENV) $(BIN)/python manage.py load_demo && mkdir -p var && touch var/.demo-loaded; \
+	else echo "Demo data already loaded: log in as cfo, smt.lead, risk.officer, plan.manager, viewer or admin with password riskreg-demo"; fi
+	@echo "Serving riskreg on http://127.0.0.1:8000/ (Ctrl-C to stop)"
+	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+migrations-check: install
+	$(DEV_ENV) $(BIN)/python manage.py makemigrations --check --dry-run
+
+check-deploy: install
+	DJANGO_DEBUG=false DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-key-but-long-enough \
+	DJANGO_ALLOWED_HOSTS=riskreg.example $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+test: install lint migrations-check check-deploy
+	$(DEV_ENV) $(BIN)/pytest
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var db.sqlite3

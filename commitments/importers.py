@@ -1,0 +1,219 @@
+"""The plan workbook (workbooks.md): check everything, then write all or nothing."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from commitments.models import Commitment, Period, Person, PolicyArea, QuarterlyStatus, Rag
+from commitments.periods import Quarter
+from riskreg.workbooks import (
+    ImportResult,
+    Problems,
+    choice,
+    open_workbook,
+    read_sheet,
+    require,
+)
+
+COMMITMENT_COLUMNS = [
+    "Ref",
+    "Policy Area",
+    "Individual Commitment",
+    "SMT Lead",
+    "Officer Lead",
+    "WMP Lead",
+    "Timescale",
+]
+STATUS_COLUMNS = ["Ref", "Quarter", "RAG", "Update", "Red For Resourcing"]
+RAG_WORDS = [label for _, label in Rag.choices]
+RAG_BY_WORD = {label: value for value, label in Rag.choices}
+
+
+@dataclass
+class CommitmentRow:
+    ref: str
+    policy_area: str
+    text: str
+    smt_lead: str
+    officer_lead: str
+    wmp_lead: str
+    timescale: str
+
+
+@dataclass
+class StatusRow:
+    ref: str
+    quarter: Quarter
+    rag: str
+    update: str
+    red_for_resourcing: bool
+
+
+def check_plan(data: bytes) -> tuple[list[CommitmentRow], list[StatusRow], Problems]:
+    workbook = open_workbook(data)
+    problems = Problems()
+    commitment_rows = read_sheet(
+        workbook,
+        "Commitments",
+        COMMITMENT_COLUMNS,
+        ["Ref", "Policy Area", "Individual Commitment", "SMT Lead"],
+        problems,
+    )
+    status_rows = read_sheet(
+        workbook,
+        "Quarterly Status",
+        STATUS_COLUMNS,
+        ["Ref", "Quarter", "RAG"],
+        problems,
+        optional_sheet=True,
+    )
+    commitments, seen = [], {}
+    for row in commitment_rows:
+        ref = require(row, "Ref", problems)
+        if ref and ref in seen:
+            problems.add(row.sheet, row.number, "Ref", f"'{ref}' is already on row {seen[ref]}")
+        seen.setdefault(ref, row.number)
+        commitments.append(
+            CommitmentRow(
+                ref=ref,
+                policy_area=require(row, "Policy Area", problems),
+                text=require(row, "Individual Commitment", problems),
+                smt_lead=require(row, "SMT Lead", problems),
+                officer_lead=row.text("Officer Lead"),
+                wmp_lead=row.text("WMP Lead"),
+                timescale=row.text("Timescale"),
+            )
+        )
+    known_refs = set(seen) | set(Commitment.objects.values_list("ref", flat=True))
+    locked = {p.quarter for p in Period.objects.filter(state=Period.State.LOCKED)}
+    statuses, seen_status = [], {}
+    for row in status_rows:
+        ref = require(row, "Ref", problems)
+        if ref and ref not in known_refs:
+            problems.add(row.sheet, row.number, "Ref", f"'{ref}' is not a commitment")
+        quarter = None
+        if require(row, "Quarter", problems):
+            try:
+                quarter = Quarter.parse(row.text("Quarter"))
+            except Exception as error:
+                problems.add(row.sheet, row.number, "Quarter", " ".join(error.messages))
+        if quarter in locked:
+            problems.add(row.sheet, row.number, "Quarter", f"{quarter} is locked")
+        key = (ref, quarter)
+        if quarter and key in seen_status:
+            problems.add(
+                row.sheet,
+                row.number,
+                "Quarter",
+                f"{ref} {quarter} is already on row {seen_status[key]}",
+            )
+        seen_status.setdefault(key, row.number)
+        rag = choice(row, "RAG", RAG_WORDS, problems)
+        resourcing = choice(row, "Red For Resourcing", ["Yes", "No"], problems, required=False)
+        if resourcing == "Yes" and rag and rag != "Red":
+            problems.add(
+                row.sheet,
+                row.number,
+                "Red For Resourcing",
+                "'Yes' is only allowed when the RAG is Red",
+            )
+        statuses.append(
+            StatusRow(
+                ref=ref,
+                quarter=quarter,
+                rag=RAG_BY_WORD.get(rag, ""),
+                update=row.text("Update"),
+                red_for_resourcing=resourcing == "Yes",
+            )
+        )
+    return commitments, statuses, problems
+
+
+def person_named(name: str, people: dict, organisation=Person.Organisation.OPCC) -> Person | None:
+    if not name:
+        return None
+    if name not in people:
+        people[name] = Person.objects.create(name=name, organisation=organisation)
+    return people[name]
+
+
+def import_plan(data: bytes, *, user=None, dry_run: bool = False) -> ImportResult:
+    commitment_rows, status_rows, problems = check_plan(data)
+    result = ImportResult(dry_run=dry_run)
+    if problems:
+        result.problems = problems.messages
+        return result
+    with transaction.atomic():
+        write_plan(commitment_rows, status_rows, result, user)
+        if dry_run:
+            transaction.set_rollback(True)
+    return result
+
+
+def write_plan(commitment_rows, status_rows, result: ImportResult, user) -> None:
+    people = {p.name: p for p in Person.objects.all()}
+    areas = {a.name: a for a in PolicyArea.objects.all()}
+    existing = {c.ref: c for c in Commitment.objects.all()}
+    for row in commitment_rows:
+        if row.policy_area not in areas:
+            areas[row.policy_area] = PolicyArea.objects.create(
+                name=row.policy_area, position=len(areas) + 1
+            )
+        values = {
+            "policy_area": areas[row.policy_area],
+            "text": row.text,
+            "smt_lead": person_named(row.smt_lead, people),
+            "officer_lead": person_named(row.officer_lead, people),
+            "wmp_lead": person_named(row.wmp_lead, people, Person.Organisation.WMP),
+            "timescale": row.timescale,
+        }
+        commitment = existing.get(row.ref)
+        if commitment is None:
+            commitment = Commitment(ref=row.ref, **values)
+            result.created += 1
+        elif all(getattr(commitment, k) == v for k, v in values.items()):
+            result.unchanged += 1
+            continue
+        else:
+            for field, value in values.items():
+                setattr(commitment, field, value)
+            result.changed += 1
+        if user is not None:
+            commitment._history_user = user
+        commitment.save()
+        existing[row.ref] = commitment
+    write_statuses(status_rows, existing, result, user)
+
+
+def write_statuses(rows: list[StatusRow], commitments: dict, result: ImportResult, user) -> None:
+    periods = {p.quarter: p for p in Period.objects.all()}
+    stored = {
+        (s.commitment_id, s.period_id): s
+        for s in QuarterlyStatus.objects.filter(commitment__ref__in={r.ref for r in rows})
+    }
+    for row in rows:
+        if row.quarter not in periods:
+            periods[row.quarter] = Period.objects.create(
+                year=row.quarter.year, number=row.quarter.number
+            )
+        commitment, period = commitments[row.ref], periods[row.quarter]
+        status = stored.get((commitment.pk, period.pk))
+        values = {
+            "rag": row.rag,
+            "update": row.update,
+            "red_for_resourcing": row.red_for_resourcing,
+        }
+        if status is None:
+            status = QuarterlyStatus(commitment=commitment, period=period, **values)
+            result.created += 1
+        elif all(getattr(status, k) == v for k, v in values.items()):
+            result.unchanged += 1
+            continue
+        else:
+            for field, value in values.items():
+                setattr(status, field, value)
+            status.version += 1
+            result.changed += 1
+        if user is not None:
+            status._history_user = user
+        status.save()

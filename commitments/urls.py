@@ -1,0 +1,28 @@
+from django.urls import path
+
+from commitments import views
+
+app_name = "commitments"
+urlpatterns = [
+    path("", views.commitment_list, name="list"),
+    path("mine/", views.my_commitments, name="mine"),
+    path("dashboard/", views.dashboard, name="dashboard"),
+    path("periods/", views.period_list, name="periods"),
+    path("periods/add/", views.period_add, name="period_add"),
+    path(
+        "periods/<int:year>/Q<int:number>/lock/",
+        views.period_change,
+        {"state": "lock"},
+        name="period_lock",
+    ),
+    path(
+        "periods/<int:year>/Q<int:number>/open/",
+        views.period_change,
+        {"state": "open"},
+        name="period_open",
+    ),
+    path("import/", views.plan_import, name="import"),
+    path("export/", views.plan_export, name="export"),
+    path("<str:ref>/", views.commitment_detail, name="detail"),
+    path("<str:ref>/status/<int:year>/Q<int:number>/", views.status_edit, name="status_edit"),
+]

@@ -1,0 +1,66 @@
+"""The risk workbook written back out, in the shape importers.py reads."""
+
+from registers.importers import ACTION_COLUMNS, CONTROL_COLUMNS, REVIEW_COLUMNS, RISK_COLUMNS
+from registers.models import Action, Control, Risk, RiskReview
+from riskreg.workbooks import new_workbook
+
+
+def export_risks() -> bytes:
+    risks = Risk.objects.select_related("owner")
+    reviews = RiskReview.objects.select_related("risk", "period").order_by(
+        "risk__ref", "period__year", "period__number"
+    )
+    return new_workbook(
+        {
+            "Risks": (
+                RISK_COLUMNS,
+                [
+                    [
+                        r.ref,
+                        r.title,
+                        r.description or None,
+                        r.category or None,
+                        r.owner.name,
+                        r.status,
+                        r.inherent_likelihood,
+                        r.inherent_impact,
+                        r.target_likelihood,
+                        r.target_impact,
+                        r.date_identified,
+                        r.date_closed,
+                        r.closing_note or None,
+                    ]
+                    for r in risks
+                ],
+            ),
+            "Risk Reviews": (
+                REVIEW_COLUMNS,
+                [
+                    [v.risk.ref, str(v.period), v.likelihood, v.impact, v.commentary or None]
+                    for v in reviews
+                ],
+            ),
+            "Controls": (
+                CONTROL_COLUMNS,
+                [
+                    [c.risk.ref, c.description]
+                    for c in Control.objects.select_related("risk").order_by("risk__ref", "id")
+                ],
+            ),
+            "Actions": (
+                ACTION_COLUMNS,
+                [
+                    [
+                        a.risk.ref,
+                        a.description,
+                        a.owner.name if a.owner else None,
+                        a.target_date,
+                        a.status,
+                    ]
+                    for a in Action.objects.select_related("risk", "owner").order_by(
+                        "risk__ref", "id"
+                    )
+                ],
+            ),
+        }
+    )

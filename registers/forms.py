@@ -1,0 +1,158 @@
+from django import forms
+from django.utils import timezone
+
+from commitments.models import Person
+from registers.models import Action, Control, Impact, Likelihood, Risk, RiskReview
+
+BANDS = [("", "Any band"), ("Low", "Low"), ("Medium", "Medium"), ("High", "High")]
+
+
+class RegisterFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        choices=[("", "Any status"), *Risk.Status.choices], required=False, initial="Open"
+    )
+    category = forms.ChoiceField(
+        choices=[("", "Any category"), *Risk.Category.choices], required=False
+    )
+    owner = forms.ModelChoiceField(
+        queryset=Person.objects.all(), required=False, empty_label="Any owner"
+    )
+    band = forms.ChoiceField(label="Current band", choices=BANDS, required=False)
+    likelihood = forms.TypedChoiceField(
+        choices=[("", "Any likelihood"), *Likelihood.choices],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+    impact = forms.TypedChoiceField(
+        choices=[("", "Any impact"), *Impact.choices], coerce=int, required=False, empty_value=None
+    )
+    sort = forms.ChoiceField(
+        label="Sort by",
+        choices=[
+            ("ref", "Ref"),
+            ("-score", "Current score, highest first"),
+            ("score", "Current score, lowest first"),
+        ],
+        required=False,
+    )
+
+    def risks(self) -> list[Risk]:
+        data = self.cleaned_data if self.is_valid() else {"status": "Open"}
+        if not self.data:
+            data = {"status": "Open"}
+        risks = Risk.objects.for_register()
+        if data.get("status"):
+            risks = risks.filter(status=data["status"])
+        if data.get("category"):
+            risks = risks.filter(category=data["category"])
+        if data.get("owner"):
+            risks = risks.filter(owner=data["owner"])
+        # Current score is derived from the latest review, so it is filtered here.
+        result = list(risks)
+        if data.get("band"):
+            result = [r for r in result if r.current_band == data["band"]]
+        if data.get("likelihood") or data.get("impact"):
+            result = [
+                r
+                for r in result
+                if r.latest_review
+                and r.latest_review.likelihood
+                == (data.get("likelihood") or r.latest_review.likelihood)
+                and r.latest_review.impact == (data.get("impact") or r.latest_review.impact)
+            ]
+        if data.get("sort") in ("score", "-score"):
+            result.sort(key=lambda r: r.current_score or 0, reverse=data["sort"] == "-score")
+        return result
+
+
+class VersionedForm(forms.ModelForm):
+    """Carries the version the user saw, for optimistic locking."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seen_version"].initial = self.instance.version if self.instance.pk else 0
+
+
+class RiskForm(VersionedForm):
+    class Meta:
+        model = Risk
+        fields = [
+            "ref",
+            "title",
+            "description",
+            "cause",
+            "consequence",
+            "category",
+            "owner",
+            "treatment",
+            "status",
+            "date_identified",
+            "inherent_likelihood",
+            "inherent_impact",
+            "target_likelihood",
+            "target_impact",
+            "policy_areas",
+            "commitments",
+        ]
+        widgets = {
+            "date_identified": forms.DateInput(attrs={"type": "date"}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "cause": forms.Textarea(attrs={"rows": 3}),
+            "consequence": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [
+            c
+            for c in Risk.Status.choices
+            if c[0] in (Risk.Status.PROPOSED, Risk.Status.OPEN) or c[0] == self.instance.status
+        ]
+        self.fields["commitments"].queryset = self.fields["commitments"].queryset.select_related(
+            None
+        )
+
+
+class ReviewForm(VersionedForm):
+    class Meta:
+        model = RiskReview
+        fields = ["likelihood", "impact", "commentary"]
+        widgets = {"commentary": forms.Textarea(attrs={"rows": 5})}
+
+
+class ControlForm(forms.ModelForm):
+    class Meta:
+        model = Control
+        fields = ["description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class ActionForm(forms.ModelForm):
+    class Meta:
+        model = Action
+        fields = ["description", "owner", "target_date", "status"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "target_date": forms.DateInput(attrs={"type": "date"}),
+        }
+
+
+class EndRiskForm(forms.Form):
+    outcome = forms.ChoiceField(
+        choices=[
+            (Risk.Status.CLOSED, "Close it"),
+            (Risk.Status.DE_ESCALATED, "De-escalate it to a team register"),
+            (Risk.Status.CRYSTALLISED, "It has crystallised: manage it as an issue"),
+        ],
+        widget=forms.RadioSelect,
+    )
+    date_closed = forms.DateField(
+        label="Date", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    closing_note = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text="Shown in section 7 of the committee paper.",
+    )

@@ -1,0 +1,361 @@
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from commitments.models import Commitment, Person, PolicyArea, StaleEdit
+
+
+class Likelihood(models.IntegerChoices):
+    RARE = 1, "Rare"
+    UNLIKELY = 2, "Unlikely"
+    POSSIBLE = 3, "Possible"
+    LIKELY = 4, "Likely"
+    ALMOST_CERTAIN = 5, "Almost certain"
+
+
+class Impact(models.IntegerChoices):
+    NEGLIGIBLE = 1, "Negligible"
+    MINOR = 2, "Minor"
+    MODERATE = 3, "Moderate"
+    MAJOR = 4, "Major"
+    SEVERE = 5, "Severe"
+
+
+ONE_TO_FIVE = [MinValueValidator(1), MaxValueValidator(5)]
+
+
+def band(score: int | None) -> str:
+    """Low 1–4, Medium 5–12, High 15–25 (a product of two 1–5 scores is never 13 or 14)."""
+    if score is None:
+        return ""
+    if score <= 4:
+        return "Low"
+    if score <= 12:
+        return "Medium"
+    return "High"
+
+
+def score_of(likelihood: int | None, impact: int | None) -> int | None:
+    if likelihood is None or impact is None:
+        return None
+    return likelihood * impact
+
+
+class Direction(models.TextChoices):
+    NEW = "New"
+    INCREASED = "Increased"
+    REDUCED = "Reduced"
+    NO_CHANGE = "No change"
+
+
+def direction(score: int, previous_score: int | None) -> str:
+    if previous_score is None:
+        return Direction.NEW
+    if score > previous_score:
+        return Direction.INCREASED
+    if score < previous_score:
+        return Direction.REDUCED
+    return Direction.NO_CHANGE
+
+
+class RiskQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(status=Risk.Status.OPEN)
+
+    def for_register(self):
+        """Risks with everything the register, heat map and paper render, in four queries."""
+        reviews = RiskReview.objects.select_related("period").order_by(
+            "period__year", "period__number"
+        )
+        return self.select_related("owner").prefetch_related(
+            Prefetch("reviews", queryset=reviews, to_attr="prefetched_reviews")
+        )
+
+
+class Risk(models.Model):
+    class Category(models.TextChoices):
+        STRATEGIC = "Strategic"
+        FINANCIAL = "Financial"
+        OPERATIONAL = "Operational"
+        GOVERNANCE = "Governance and Compliance"
+        REPUTATIONAL = "Reputational"
+        PEOPLE = "People"
+        INFORMATION = "Information and Technology"
+        PARTNERSHIP = "Partnership"
+
+    class Treatment(models.TextChoices):
+        TREAT = "Treat"
+        TOLERATE = "Tolerate"
+        TRANSFER = "Transfer"
+        TERMINATE = "Terminate"
+
+    class Status(models.TextChoices):
+        PROPOSED = "Proposed"
+        OPEN = "Open"
+        CLOSED = "Closed"
+        DE_ESCALATED = "De-escalated"
+        CRYSTALLISED = "Crystallised"
+
+    ENDED = (Status.CLOSED, Status.DE_ESCALATED, Status.CRYSTALLISED)
+
+    ref = models.CharField(max_length=20, unique=True)
+    title = models.CharField("risk", max_length=500, help_text="The risk statement.")
+    description = models.TextField(blank=True)
+    cause = models.TextField(blank=True)
+    consequence = models.TextField(blank=True)
+    category = models.CharField(max_length=40, choices=Category.choices, blank=True)
+    owner = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="risks")
+    treatment = models.CharField(max_length=20, choices=Treatment.choices, default=Treatment.TREAT)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    date_identified = models.DateField(null=True, blank=True)
+    date_closed = models.DateField(null=True, blank=True)
+    closing_note = models.TextField(blank=True)
+    inherent_likelihood = models.PositiveSmallIntegerField(
+        choices=Likelihood.choices, null=True, blank=True, validators=ONE_TO_FIVE
+    )
+    inherent_impact = models.PositiveSmallIntegerField(
+        choices=Impact.choices, null=True, blank=True, validators=ONE_TO_FIVE
+    )
+    target_likelihood = models.PositiveSmallIntegerField(
+        choices=Likelihood.choices, null=True, blank=True, validators=ONE_TO_FIVE
+    )
+    target_impact = models.PositiveSmallIntegerField(
+        choices=Impact.choices, null=True, blank=True, validators=ONE_TO_FIVE
+    )
+    policy_areas = models.ManyToManyField(PolicyArea, blank=True, related_name="risks")
+    commitments = models.ManyToManyField(Commitment, blank=True, related_name="risks")
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords(excluded_fields=["version"], m2m_fields=[])
+
+    objects = RiskQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["ref"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(inherent_likelihood__isnull=True)
+                | Q(inherent_likelihood__gte=1, inherent_likelihood__lte=5),
+                name="risk_inherent_likelihood_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(inherent_impact__isnull=True)
+                | Q(inherent_impact__gte=1, inherent_impact__lte=5),
+                name="risk_inherent_impact_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_likelihood__isnull=True)
+                | Q(target_likelihood__gte=1, target_likelihood__lte=5),
+                name="risk_target_likelihood_1_to_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(target_impact__isnull=True)
+                | Q(target_impact__gte=1, target_impact__lte=5),
+                name="risk_target_impact_1_to_5",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ref} {self.title}"
+
+    def clean(self):
+        if self.status in self.ENDED and not self.date_closed:
+            raise ValidationError(
+                {"date_closed": f"A {self.status.lower()} risk needs the date it ended."}
+            )
+
+    @property
+    def inherent_score(self) -> int | None:
+        return score_of(self.inherent_likelihood, self.inherent_impact)
+
+    @property
+    def target_score(self) -> int | None:
+        return score_of(self.target_likelihood, self.target_impact)
+
+    @property
+    def inherent_band(self) -> str:
+        return band(self.inherent_score)
+
+    @property
+    def target_band(self) -> str:
+        return band(self.target_score)
+
+    @property
+    def reviews_in_order(self) -> list["RiskReview"]:
+        if hasattr(self, "prefetched_reviews"):  # from RiskQuerySet.for_register
+            return self.prefetched_reviews
+        return list(
+            self.reviews.select_related("period").order_by("period__year", "period__number")
+        )
+
+    def review_as_at(self, quarter) -> "RiskReview | None":
+        """The latest review in `quarter` or before it (None: never reviewed by then)."""
+        found = None
+        for review in self.reviews_in_order:
+            if review.period.quarter <= quarter:
+                found = review
+        return found
+
+    def review_in(self, quarter) -> "RiskReview | None":
+        review = self.review_as_at(quarter)
+        return review if review and review.period.quarter == quarter else None
+
+    def previous_review(self, review: "RiskReview") -> "RiskReview | None":
+        """The latest review before `review`, however many periods earlier."""
+        earlier = [r for r in self.reviews_in_order if r.period.quarter < review.period.quarter]
+        return earlier[-1] if earlier else None
+
+    def direction_in(self, quarter) -> str:
+        """Direction of travel of the review in `quarter`: '' when not reviewed then."""
+        review = self.review_in(quarter)
+        if review is None:
+            return ""
+        previous = self.previous_review(review)
+        return direction(review.score, previous.score if previous else None)
+
+    @property
+    def latest_review(self) -> "RiskReview | None":
+        reviews = self.reviews_in_order
+        return reviews[-1] if reviews else None
+
+    @property
+    def current_score(self) -> int | None:
+        review = self.latest_review
+        return review.score if review else None
+
+    @property
+    def current_band(self) -> str:
+        return band(self.current_score)
+
+    @property
+    def current_direction(self) -> str:
+        review = self.latest_review
+        return self.direction_in(review.period.quarter) if review else ""
+
+    def above_target_for(self) -> int:
+        """How many of the latest reviews in a row score above the target."""
+        if self.target_score is None:
+            return 0
+        count = 0
+        for review in reversed(self.reviews_in_order):
+            if review.score <= self.target_score:
+                break
+            count += 1
+        return count
+
+    def check_version(self, seen_version: int) -> None:
+        if self.version != seen_version:
+            raise StaleEdit(
+                f"Risk {self.ref} was changed by someone else while you were editing it. "
+                "Your changes were not saved: look at the new values and make your change again."
+            )
+
+
+class RiskReview(models.Model):
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="reviews")
+    period = models.ForeignKey(
+        "commitments.Period", on_delete=models.PROTECT, related_name="reviews"
+    )
+    likelihood = models.PositiveSmallIntegerField(
+        choices=Likelihood.choices, validators=ONE_TO_FIVE
+    )
+    impact = models.PositiveSmallIntegerField(choices=Impact.choices, validators=ONE_TO_FIVE)
+    commentary = models.TextField(blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    reviewed_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+    history = HistoricalRecords(excluded_fields=["version"])
+
+    class Meta:
+        ordering = ["risk", "period__year", "period__number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["risk", "period"], name="one_review_per_risk_per_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(likelihood__gte=1, likelihood__lte=5), name="review_likelihood_1_to_5"
+            ),
+            models.CheckConstraint(
+                condition=Q(impact__gte=1, impact__lte=5), name="review_impact_1_to_5"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.risk.ref} {self.period}: {self.score}"
+
+    @property
+    def score(self) -> int:
+        return self.likelihood * self.impact
+
+    @property
+    def band(self) -> str:
+        return band(self.score)
+
+
+class Control(models.Model):
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="controls")
+    description = models.TextField("control")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+
+class Action(models.Model):
+    class Status(models.TextChoices):
+        NOT_STARTED = "Not started"
+        ON_TRACK = "On track"
+        OVERDUE = "Overdue"
+        COMPLETE = "Complete"
+
+    risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="actions")
+    description = models.TextField("action")
+    owner = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    target_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["target_date", "id"]
+
+    def __str__(self) -> str:
+        return self.description[:80]
+
+    @property
+    def is_overdue(self) -> bool:
+        if self.status == self.Status.COMPLETE:
+            return False
+        if self.status == self.Status.OVERDUE:
+            return True
+        return self.target_date is not None and self.target_date < timezone.localdate()
+
+
+class Issue(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "Open"
+        RESOLVED = "Resolved"
+
+    risk = models.OneToOneField(Risk, on_delete=models.PROTECT, related_name="issue")
+    owner = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="issues")
+    description = models.TextField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    resolution = models.TextField(blank=True)
+    opened_on = models.DateField(default=timezone.localdate)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"Issue from {self.risk.ref}"

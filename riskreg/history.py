@@ -1,0 +1,94 @@
+"""Who changed what, when: field-by-field changes from simple-history records."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import models
+
+# Parents and periods are named by `describe`, so they are not listed as changes.
+SKIPPED = {"id", "version", "ref_sort", "commitment", "risk", "period"}
+
+
+@dataclass
+class Change:
+    when: object
+    who: str
+    what: str
+    field: str
+    old: str
+    new: str
+
+
+def tracked_fields(history_model) -> list:
+    return [
+        f
+        for f in history_model.instance_type._meta.fields
+        if f.name not in SKIPPED and f.name in {h.name for h in history_model._meta.fields}
+    ]
+
+
+def display(field, value, names: dict) -> str:
+    if value is None or value == "":
+        return "—"
+    if isinstance(field, models.ForeignKey):
+        return names.get((field.related_model, value), str(value))
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    return str(value)
+
+
+def changes(records: list, describe) -> list[Change]:
+    """Every change in `records` (history rows of one or more objects), newest first.
+
+    `describe(record)` names the object a record belongs to, e.g. "2025/26 Q3 status".
+    A created object is listed field by field against nothing.
+    """
+    by_object = defaultdict(list)
+    for record in records:
+        by_object[(type(record), record.id)].append(record)
+    names = related_names(records)
+    result = []
+    for (history_model, _), rows in by_object.items():
+        rows.sort(key=lambda r: (r.history_date, r.history_id))
+        fields = tracked_fields(history_model)
+        previous = None
+        for record in rows:
+            for field in fields:
+                attr = field.attname
+                new = getattr(record, attr)
+                old = getattr(previous, attr) if previous else None
+                if previous is None and new in (None, "", False):
+                    continue
+                if previous is not None and old == new:
+                    continue
+                result.append(
+                    Change(
+                        when=record.history_date,
+                        who=record.history_user.get_full_name() or record.history_user.username
+                        if record.history_user
+                        else "system",
+                        what=describe(record) + (" created" if previous is None else ""),
+                        field=str(field.verbose_name),
+                        old=display(field, old, names) if previous else "—",
+                        new=display(field, new, names),
+                    )
+                )
+            previous = record
+    result.sort(key=lambda c: c.when, reverse=True)
+    return result
+
+
+def related_names(records: list) -> dict:
+    """One query per related model, whatever the number of records."""
+    wanted = defaultdict(set)
+    for record in records:
+        for field in tracked_fields(type(record)):
+            if isinstance(field, models.ForeignKey) and getattr(record, field.attname):
+                wanted[field.related_model].add(getattr(record, field.attname))
+    names = {}
+    for model, ids in wanted.items():
+        for pk, obj in model._default_manager.in_bulk(ids).items():
+            names[(model, pk)] = str(obj)
+    return names

@@ -1,0 +1,38 @@
+from django import template
+from django.utils.html import format_html
+
+from commitments.models import Rag
+
+register = template.Library()
+RAG_LABELS = dict(Rag.choices)
+ARROWS = {"Increased": "↑", "Reduced": "↓", "No change": "→", "New": "★"}
+
+
+@register.simple_tag
+def rag(value: str | None):
+    """A RAG status as its word on its colour; never colour alone."""
+    if not value:
+        return format_html('<span class="rag rag-none">No status</span>')
+    return format_html('<span class="rag rag-{}">{}</span>', value, RAG_LABELS.get(value, value))
+
+
+@register.simple_tag
+def band(word: str, score: int | None = None):
+    if not word:
+        return format_html('<span class="band rag-none">Not scored</span>')
+    if score is None:
+        return format_html('<span class="band band-{}">{}</span>', word.lower(), word)
+    return format_html('<span class="band band-{}">{} {}</span>', word.lower(), score, word)
+
+
+@register.simple_tag
+def direction(word: str):
+    if not word:
+        return "—"
+    css = word.lower().replace(" ", "-")
+    return format_html(
+        '<span class="direction direction-{}"><span aria-hidden="true">{}</span> {}</span>',
+        css,
+        ARROWS.get(word, ""),
+        word,
+    )

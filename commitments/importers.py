@@ -47,6 +47,7 @@ class StatusRow:
     rag: str
     update: str
     red_for_resourcing: bool
+    row: int = 0
 
 
 def check_plan(data: bytes) -> tuple[list[CommitmentRow], list[StatusRow], Problems]:
@@ -85,7 +86,6 @@ def check_plan(data: bytes) -> tuple[list[CommitmentRow], list[StatusRow], Probl
             )
         )
     known_refs = set(seen) | set(Commitment.objects.values_list("ref", flat=True))
-    locked = {p.quarter for p in Period.objects.filter(state=Period.State.LOCKED)}
     statuses, seen_status = [], {}
     for row in status_rows:
         ref = require(row, "Ref", problems)
@@ -97,8 +97,6 @@ def check_plan(data: bytes) -> tuple[list[CommitmentRow], list[StatusRow], Probl
                 quarter = Quarter.parse(row.text("Quarter"))
             except Exception as error:
                 problems.add(row.sheet, row.number, "Quarter", " ".join(error.messages))
-        if quarter in locked:
-            problems.add(row.sheet, row.number, "Quarter", f"{quarter} is locked")
         key = (ref, quarter)
         if quarter and key in seen_status:
             problems.add(
@@ -145,7 +143,7 @@ def import_plan(data: bytes, *, user=None, dry_run: bool = False) -> ImportResul
         return result
     with transaction.atomic():
         write_plan(commitment_rows, status_rows, result, user)
-        if dry_run:
+        if dry_run or result.problems:
             transaction.set_rollback(True)
     return result
 
@@ -203,12 +201,19 @@ def write_statuses(rows: list[StatusRow], commitments: dict, result: ImportResul
             "update": row.update,
             "red_for_resourcing": row.red_for_resourcing,
         }
+        if status is not None and all(getattr(status, k) == v for k, v in values.items()):
+            result.unchanged += 1
+            continue
+        if period.is_locked:
+            # Only a change is refused, so a workbook exported earlier imports cleanly.
+            result.problems.append(
+                f"Sheet 'Quarterly Status', row {row.row}, column 'Quarter': "
+                f"{period} is locked, so its statuses cannot change"
+            )
+            continue
         if status is None:
             status = QuarterlyStatus(commitment=commitment, period=period, **values)
             result.created += 1
-        elif all(getattr(status, k) == v for k, v in values.items()):
-            result.unchanged += 1
-            continue
         else:
             for field, value in values.items():
                 setattr(status, field, value)

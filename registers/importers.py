@@ -87,7 +87,6 @@ def check_risks(data: bytes):
             )
         risks.append(values)
     known = set(seen) | set(Risk.objects.values_list("ref", flat=True))
-    locked = {p.quarter for p in Period.objects.filter(state=Period.State.LOCKED)}
     reviews, seen_reviews = [], {}
     for row in sheets["reviews"]:
         ref = checked_ref(row, known, problems)
@@ -97,8 +96,6 @@ def check_risks(data: bytes):
                 quarter = Quarter.parse(row.text("Quarter"))
             except Exception as error:
                 problems.add(row.sheet, row.number, "Quarter", " ".join(error.messages))
-        if quarter in locked:
-            problems.add(row.sheet, row.number, "Quarter", f"{quarter} is locked")
         if quarter and (ref, quarter) in seen_reviews:
             problems.add(
                 row.sheet,
@@ -114,6 +111,7 @@ def check_risks(data: bytes):
                 "likelihood": parse_one_to_five(row, "Likelihood", problems, required=True),
                 "impact": parse_one_to_five(row, "Impact", problems, required=True),
                 "commentary": row.text("Commentary"),
+                "row": row.number,
             }
         )
     controls = [
@@ -149,7 +147,7 @@ def import_risks(data: bytes, *, user=None, dry_run: bool = False) -> ImportResu
         return result
     with transaction.atomic():
         Writer(result, user).write(risks, reviews, controls, actions)
-        if dry_run:
+        if dry_run or result.problems:
             transaction.set_rollback(True)
     return result
 
@@ -195,11 +193,18 @@ class Writer:
             if quarter not in periods:
                 periods[quarter] = Period.objects.create(year=quarter.year, number=quarter.number)
             risk, period = by_ref[values.pop("ref")], periods[quarter]
-            self.upsert(
-                RiskReview(risk=risk, period=period),
-                values,
-                stored_reviews.get((risk.pk, period.pk)),
-            )
+            row = values.pop("row")
+            stored = stored_reviews.get((risk.pk, period.pk))
+            if period.is_locked and not (
+                stored and all(getattr(stored, k) == v for k, v in values.items())
+            ):
+                # Only a change is refused, so a workbook exported earlier imports cleanly.
+                self.result.problems.append(
+                    f"Sheet 'Risk Reviews', row {row}, column 'Quarter': "
+                    f"{period} is locked, so its reviews cannot change"
+                )
+                continue
+            self.upsert(RiskReview(risk=risk, period=period), values, stored)
         stored_controls = {(c.risk_id, c.description): c for c in Control.objects.all()}
         for values in controls:
             risk = by_ref[values["ref"]]

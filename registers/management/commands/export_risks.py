@@ -1,0 +1,7 @@
+from registers.exporters import export_risks
+from riskreg.commands import ExportCommand
+
+
+class Command(ExportCommand):
+    help = "See workbooks.md: the registers workbook."
+    exporter = staticmethod(export_risks)

@@ -1,0 +1,7 @@
+from registers.importers import import_risks
+from riskreg.commands import ImportCommand
+
+
+class Command(ImportCommand):
+    help = "See workbooks.md: the registers workbook."
+    importer = staticmethod(import_risks)

@@ -1,0 +1,21 @@
+import pytest
+
+from tests.factories import make_user
+
+
+@pytest.fixture
+def login(client):
+    """login("SMT lead") → a client logged in as a new user with that role."""
+
+    def log_in(*roles, **kw):
+        user = make_user(*roles, **kw)
+        client.force_login(user)
+        client.user = user
+        return client
+
+    return log_in
+
+
+@pytest.fixture(autouse=True)
+def import_dir(settings, tmp_path):
+    settings.IMPORT_DIR = tmp_path / "imports"

@@ -1,5 +1,6 @@
 from django import template
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from commitments.models import Rag
 
@@ -12,14 +13,14 @@ ARROWS = {"Increased": "↑", "Reduced": "↓", "No change": "→", "New": "★"
 def rag(value: str | None):
     """A RAG status as its word on its colour; never colour alone."""
     if not value:
-        return format_html('<span class="rag rag-none">No status</span>')
+        return mark_safe('<span class="rag rag-none">No status</span>')
     return format_html('<span class="rag rag-{}">{}</span>', value, RAG_LABELS.get(value, value))
 
 
 @register.simple_tag
 def band(word: str, score: int | None = None):
     if not word:
-        return format_html('<span class="band rag-none">Not scored</span>')
+        return mark_safe('<span class="band rag-none">Not scored</span>')
     if score is None:
         return format_html('<span class="band band-{}">{}</span>', word.lower(), word)
     return format_html('<span class="band band-{}">{} {}</span>', word.lower(), score, word)

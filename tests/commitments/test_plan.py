@@ -1,0 +1,317 @@
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from commitments.exporters import export_plan
+from commitments.importers import import_plan
+from commitments.models import Commitment, Period, QuarterlyStatus, natural_key
+from tests.factories import make_commitment, make_period, make_status
+
+pytestmark = pytest.mark.django_db
+
+
+def test_refs_sort_naturally():
+    assert sorted(["243", "9", "60", "60a"], key=natural_key) == ["9", "60", "60a", "243"]
+
+
+def test_commitments_list_shows_both_quarters_rag_in_words_and_the_movement(login):
+    q2, q3 = make_period("2025/26 Q2"), make_period("2025/26 Q3")
+    c = make_commitment(ref="60", text="Campaign for sustained funding")
+    make_status(c, q2, "red")
+    make_status(c, q3, "red")
+    page = login("Viewer").get("/commitments/").content.decode()
+    assert "Campaign for sustained funding" in page
+    assert page.count('class="rag rag-red">Red<') == 2
+    assert "Red for two quarters" in page
+
+
+def test_commitments_list_filters_newly_red_and_improving(login):
+    q2, q3 = make_period("2025/26 Q2"), make_period("2025/26 Q3")
+    for ref, before, now in [("1", "green", "red"), ("2", "red", "amber"), ("3", "red", "red")]:
+        c = make_commitment(ref=ref, text=f"Deliverable number {ref}")
+        make_status(c, q2, before)
+        make_status(c, q3, now)
+    client = login("Viewer")
+    newly = client.get("/commitments/", {"period": q3.pk, "movement": "newly_red"}).content.decode()
+    assert "Deliverable number 1" in newly and "Deliverable number 2" not in newly
+    assert "Deliverable number 3" not in newly
+    improving = client.get("/commitments/", {"movement": "improving"}).content.decode()
+    assert "Deliverable number 2" in improving and "Deliverable number 1" not in improving
+
+
+def make_plan(n: int, period, lead=None):
+    for i in range(n):
+        kw = {"smt_lead": lead} if lead else {}
+        make_status(make_commitment(ref=str(1000 + i), **kw), period, "amber")
+
+
+@pytest.mark.parametrize("size", [5, 300])
+def test_commitments_list_runs_the_same_queries_for_5_and_300(
+    login, size, django_assert_max_num_queries
+):
+    make_plan(size, make_period("2025/26 Q3"))
+    client = login("Viewer")
+    # Session, user, permissions, periods, the filter's choices, count and page: never per row.
+    with django_assert_max_num_queries(14):
+        assert client.get("/commitments/").status_code == 200
+
+
+@pytest.mark.parametrize("size", [5, 300])
+def test_the_grid_runs_the_same_queries_for_5_and_300(login, size, django_assert_max_num_queries):
+    client = login("SMT lead")
+    make_plan(size, make_period("2025/26 Q3"), lead=client.user.person)
+    with django_assert_max_num_queries(9):
+        assert client.get("/commitments/mine/").status_code == 200
+
+
+def test_an_smt_lead_cannot_update_someone_elses_commitment(login):
+    period = make_period()
+    other = make_commitment(ref="77")
+    client = login("SMT lead")
+    url = f"/commitments/77/status/{period.year}/Q{period.number}/"
+    assert client.get(url).status_code == 403
+    response = client.post(url, {"rag": "red", "update": "x", "version": 0})
+    assert response.status_code == 403
+    assert not QuarterlyStatus.objects.filter(commitment=other).exists()
+
+
+def test_an_smt_lead_updates_their_own_commitment_with_history(login):
+    period = make_period()
+    client = login("SMT lead")
+    make_commitment(ref="5", smt_lead=client.user.person)
+    url = f"/commitments/5/status/{period.year}/Q{period.number}/"
+    response = client.post(url, {"rag": "red", "update": "Behind plan", "version": 0})
+    assert response.status_code == 302
+    status = QuarterlyStatus.objects.get(commitment__ref="5")
+    assert (status.rag, status.update) == ("red", "Behind plan")
+    assert status.history.get().history_user == client.user
+    page = client.get("/commitments/5/").content.decode()
+    assert "Behind plan" in page and "2025/26 Q3 status created" in page
+
+
+def test_a_locked_period_refuses_changes(login):
+    period = make_period(state=Period.State.LOCKED)
+    client = login("Plan manager")
+    c = make_commitment(ref="8")
+    make_status(c, period, "green")
+    url = f"/commitments/8/status/{period.year}/Q{period.number}/"
+    client.post(url, {"rag": "red", "update": "", "version": 1})
+    assert QuarterlyStatus.objects.get(commitment=c).rag == "green"
+
+
+def test_red_for_resourcing_needs_red(login):
+    period = make_period()
+    client = login("Plan manager")
+    make_commitment(ref="9")
+    url = f"/commitments/9/status/{period.year}/Q{period.number}/"
+    response = client.post(url, {"rag": "green", "red_for_resourcing": "on", "version": 0})
+    assert "only be ticked when the RAG is Red" in response.content.decode()
+    assert not QuarterlyStatus.objects.exists()
+
+
+def test_a_second_save_from_the_same_version_is_refused_and_the_first_kept(login):
+    period = make_period()
+    client = login("Plan manager")
+    c = make_commitment(ref="11")
+    make_status(c, period, "green")
+    url = f"/commitments/11/status/{period.year}/Q{period.number}/"
+    assert client.post(url, {"rag": "amber", "update": "first", "version": 1}).status_code == 302
+    response = client.post(url, {"rag": "red", "update": "second", "version": 1})
+    assert "changed by someone else" in response.content.decode()
+    status = QuarterlyStatus.objects.get(commitment=c)
+    assert (status.rag, status.update) == ("amber", "first")
+    assert status.history.count() == 2
+
+
+def grid_data(client, commitments, changes: dict) -> dict:
+    data = {}
+    for c in commitments:
+        status = c.statuses.first()
+        row = {"rag": status.rag, "update": status.update, "version": status.version}
+        row.update(changes.get(c.ref, {}))
+        for key, value in row.items():
+            data[f"c{c.pk}-{key}"] = value
+    return data
+
+
+def test_the_grid_saves_20_rows_in_one_submit_with_history_only_for_changed_ones(login):
+    period = make_period()
+    client = login("SMT lead")
+    commitments = [make_commitment(ref=str(i), smt_lead=client.user.person) for i in range(1, 31)]
+    for c in commitments:
+        make_status(c, period, "green", update="on track")
+    changes = {str(i): {"rag": "amber", "update": f"slipping {i}"} for i in range(1, 21)}
+    response = client.post("/commitments/mine/", grid_data(client, commitments, changes))
+    assert response.status_code == 302
+    assert QuarterlyStatus.objects.filter(rag="amber").count() == 20
+    assert QuarterlyStatus.history.filter(history_type="~").count() == 20
+    assert QuarterlyStatus.objects.get(commitment__ref="25").rag == "green"
+
+
+def test_the_grid_shows_an_error_on_its_row_and_saves_nothing(login):
+    period = make_period()
+    client = login("SMT lead")
+    commitments = [make_commitment(ref=str(i), smt_lead=client.user.person) for i in (1, 2)]
+    for c in commitments:
+        make_status(c, period, "green")
+    changes = {"1": {"rag": "amber"}, "2": {"rag": "green", "red_for_resourcing": "on"}}
+    response = client.post("/commitments/mine/", grid_data(client, commitments, changes))
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert 'href="#row-2">Commitment 2</a>' in page
+    assert QuarterlyStatus.objects.filter(rag="amber").count() == 0
+
+
+def test_the_dashboard_counts_red_against_the_previous_period(login):
+    q2, q3 = make_period("2025/26 Q2"), make_period("2025/26 Q3")
+    for i in range(4):
+        c = make_commitment()
+        make_status(c, q2, "red" if i < 1 else "green")
+        make_status(c, q3, "red" if i < 3 else "green")
+    page = login("Viewer").get("/commitments/dashboard/").content.decode()
+    assert "3 of the 4 individual deliverables are Red in 2025/26 Q3, an increase from 1" in page
+    assert "<svg" in page
+
+
+def plan_workbook(commitments: list[list], statuses: list[list]) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Commitments"
+    sheet.append(["Ref", "Policy Area", "Individual Commitment", "SMT Lead", "Officer Lead"])
+    for row in commitments:
+        sheet.append(row)
+    status = book.create_sheet("Quarterly Status")
+    status.append(["Ref", "Quarter", "RAG", "Update", "Red For Resourcing"])
+    for row in statuses:
+        status.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+GOOD = plan_workbook(
+    [["1", "Partnerships", "Work with partners", "Sam Lead", "Olu Other"]],
+    [["1", "2025/26 Q3", "Red", "Behind", "Yes"], ["1", "2025-26 Q2", "green", None, None]],
+)
+
+
+def test_a_bad_workbook_changes_nothing_and_reports_every_bad_cell():
+    data = plan_workbook(
+        [
+            ["1", "Partnerships", "Work with partners", "Sam Lead", None],
+            ["2", None, "x", "Sam", None],
+        ],
+        [["1", "2025/26 Q5", "Rd", None, "Yes"], ["3", "2025/26 Q3", "Red", None, None]],
+    )
+    result = import_plan(data)
+    assert not result.ok
+    assert (
+        "Sheet 'Commitments', row 3, column 'Policy Area': a value is required" in result.problems
+    )
+    assert (
+        "Sheet 'Quarterly Status', row 2, column 'Quarter': '2025/26 Q5' has no quarter Q5: use Q1 to Q4."
+        in result.problems
+    )
+    assert (
+        "Sheet 'Quarterly Status', row 2, column 'RAG': 'Rd' is not one of Red, Amber, Green, "
+        "Complete, Not started" in result.problems
+    )
+    assert (
+        "Sheet 'Quarterly Status', row 3, column 'Ref': '3' is not a commitment" in result.problems
+    )
+    assert Commitment.objects.count() == 0
+
+
+def test_an_unknown_column_and_a_formula_are_refused():
+    book = openpyxl.load_workbook(io.BytesIO(GOOD))
+    book["Commitments"]["F1"] = "Colour"
+    book["Quarterly Status"]["D2"] = "=1+1"
+    out = io.BytesIO()
+    book.save(out)
+    result = import_plan(out.getvalue())
+    assert any("column 'Colour': unknown column" in p for p in result.problems)
+    assert any("row 2, column 'Update': a formula is not accepted" in p for p in result.problems)
+
+
+def test_importing_the_same_workbook_twice_writes_no_new_history(django_user_model):
+    user = django_user_model.objects.create(username="importer")
+    first = import_plan(GOOD, user=user)
+    assert first.ok and first.created == 3
+    assert QuarterlyStatus.history.first().history_user == user
+    count = QuarterlyStatus.history.count() + Commitment.history.count()
+    second = import_plan(GOOD, user=user)
+    assert (second.created, second.changed, second.unchanged) == (0, 0, 3)
+    assert QuarterlyStatus.history.count() + Commitment.history.count() == count
+
+
+def test_a_dry_run_writes_nothing():
+    result = import_plan(GOOD, dry_run=True)
+    assert result.ok and result.created == 3
+    assert Commitment.objects.count() == 0
+
+
+def test_export_then_import_round_trips():
+    import_plan(GOOD)
+    exported = export_plan()
+    before = list(
+        QuarterlyStatus.objects.values_list(
+            "commitment__ref", "rag", "update", "red_for_resourcing"
+        )
+    )
+    result = import_plan(exported)
+    assert result.ok and result.changed == 0 and result.created == 0
+    after = list(
+        QuarterlyStatus.objects.values_list(
+            "commitment__ref", "rag", "update", "red_for_resourcing"
+        )
+    )
+    assert before == after
+
+
+def test_an_import_into_a_locked_period_is_refused_whole():
+    import_plan(GOOD)
+    Period.objects.filter(number=3).update(state=Period.State.LOCKED)
+    changed = plan_workbook(
+        [["1", "Partnerships", "Work with partners, changed", "Sam Lead", "Olu Other"]],
+        [["1", "2025/26 Q3", "Amber", "Better", "No"]],
+    )
+    result = import_plan(changed)
+    assert "2025/26 Q3 is locked" in result.problems[0]
+    assert Commitment.objects.get().text == "Work with partners"
+
+
+def test_the_plan_manager_uploads_sees_a_dry_run_then_confirms(login):
+    client = login("Plan manager")
+    upload = SimpleUploadedFile("plan.xlsx", GOOD)
+    page = client.post("/commitments/import/", {"workbook": upload}).content.decode()
+    assert "3 would be created" in page
+    assert Commitment.objects.count() == 0
+    response = client.post("/commitments/import/", {"confirm": "1"})
+    assert response.status_code == 302
+    assert Commitment.objects.count() == 1
+
+
+def test_a_file_that_is_not_a_workbook_is_refused_clearly(login):
+    client = login("Plan manager")
+    upload = SimpleUploadedFile("plan.xlsx", b"not a zip at all")
+    page = client.post("/commitments/import/", {"workbook": upload}).content.decode()
+    assert "The file is not an Excel workbook (.xlsx)." in page
+    upload = SimpleUploadedFile("plan.csv", b"a,b")
+    page = client.post("/commitments/import/", {"workbook": upload}).content.decode()
+    assert "Only Excel workbooks (.xlsx) can be imported." in page
+
+
+def test_an_smt_lead_cannot_import_the_plan(login):
+    assert login("SMT lead").get("/commitments/import/").status_code == 403
+
+
+def test_the_plan_manager_locks_a_period(login):
+    period = make_period()
+    client = login("Plan manager")
+    assert client.get(f"/commitments/periods/{period.year}/Q3/lock/").status_code == 405
+    client.post(f"/commitments/periods/{period.year}/Q3/lock/")
+    period.refresh_from_db()
+    assert period.is_locked
+    assert login("SMT lead").post(f"/commitments/periods/{period.year}/Q3/open/").status_code == 403

@@ -211,8 +211,8 @@ def test_a_bad_workbook_changes_nothing_and_reports_every_bad_cell():
         "Sheet 'Commitments', row 3, column 'Policy Area': a value is required" in result.problems
     )
     assert (
-        "Sheet 'Quarterly Status', row 2, column 'Quarter': '2025/26 Q5' has no quarter Q5: use Q1 to Q4."
-        in result.problems
+        "Sheet 'Quarterly Status', row 2, column 'Quarter': "
+        "'2025/26 Q5' has no quarter Q5: use Q1 to Q4." in result.problems
     )
     assert (
         "Sheet 'Quarterly Status', row 2, column 'RAG': 'Rd' is not one of Red, Amber, Green, "

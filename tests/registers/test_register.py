@@ -1,0 +1,249 @@
+import datetime
+import io
+
+import openpyxl
+import pytest
+
+from commitments.models import Period
+from registers.exporters import export_risks
+from registers.importers import import_risks
+from registers.models import Issue, Risk, RiskReview, band
+from tests.factories import make_period, make_review, make_risk
+
+pytestmark = pytest.mark.django_db
+
+
+def test_bands_are_low_medium_and_high():
+    assert [band(s) for s in (1, 4, 5, 12, 15, 25)] == [
+        "Low",
+        "Low",
+        "Medium",
+        "Medium",
+        "High",
+        "High",
+    ]
+
+
+@pytest.fixture
+def quarters():
+    return [make_period(f"2025/26 Q{n}") for n in (1, 2, 3)]
+
+
+def test_direction_of_travel_for_each_case(quarters):
+    q1, q2, q3 = quarters
+    new, up, down, same, gap = (make_risk() for _ in range(5))
+    make_review(new, q3, 3, 3)
+    make_review(up, q2, 3, 3), make_review(up, q3, 4, 3)
+    make_review(down, q2, 3, 3), make_review(down, q3, 2, 3)
+    make_review(same, q2, 3, 3), make_review(same, q3, 3, 3)
+    make_review(gap, q1, 2, 2), make_review(gap, q3, 2, 3)  # no Q2 review: compare with Q1
+    quarter = q3.quarter
+    assert new.direction_in(quarter) == "New"
+    assert up.direction_in(quarter) == "Increased"
+    assert down.direction_in(quarter) == "Reduced"
+    assert same.direction_in(quarter) == "No change"
+    assert gap.direction_in(quarter) == "Increased"
+    assert up.current_score == 12 and up.current_band == "Medium"
+
+
+def test_the_register_shows_scores_bands_and_direction_in_words(login, quarters):
+    risk = make_risk(title="Public trust diminishes", inherent_likelihood=4, inherent_impact=4)
+    make_review(risk, quarters[1], 3, 4), make_review(risk, quarters[2], 4, 4)
+    page = login("Viewer").get("/risks/").content.decode()
+    assert "Public trust diminishes" in page
+    assert "16 High" in page and "Increased" in page
+
+
+@pytest.mark.parametrize("size", [5, 60])
+def test_register_heat_map_and_risk_page_queries_do_not_grow(
+    login, quarters, size, django_assert_max_num_queries
+):
+    for _ in range(size):
+        risk = make_risk()
+        for quarter in quarters:
+            make_review(risk, quarter, 3, 4)
+    client = login("Viewer")
+    for url in ("/risks/", "/risks/heat-map/", f"/risks/{risk.ref}/", "/risks/data-quality/"):
+        with django_assert_max_num_queries(17):
+            assert client.get(url).status_code == 200
+
+
+def test_the_heat_map_counts_current_scores_and_links_to_the_register(login, quarters):
+    for _ in range(3):
+        make_review(make_risk(status="Open"), quarters[2], 4, 5)
+    page = login("Viewer").get("/risks/heat-map/").content.decode()
+    assert "3 risks with likelihood Likely and impact Severe: score 20, High" in page
+    assert 'href="/risks/?status=Open&amp;likelihood=4&amp;impact=5"' in page
+    filtered = login("Viewer").get("/risks/?status=Open&likelihood=4&impact=5").content.decode()
+    assert "3 risks." in filtered
+
+
+def test_a_viewer_cannot_edit(login, quarters):
+    risk = make_risk()
+    client = login("Viewer")
+    assert client.get(f"/risks/{risk.ref}/edit/").status_code == 403
+    assert (
+        client.post(f"/risks/{risk.ref}/review/", {"likelihood": 5, "impact": 5}).status_code == 403
+    )
+    assert client.post("/risks/new/", {"ref": "X"}).status_code == 403
+    assert not RiskReview.objects.exists()
+
+
+def risk_form(risk, **changes):
+    data = {
+        "ref": risk.ref,
+        "title": risk.title,
+        "owner": risk.owner_id,
+        "treatment": "Treat",
+        "status": risk.status,
+        "seen_version": risk.version,
+    }
+    data.update(changes)
+    return data
+
+
+def test_two_concurrent_edits_of_a_risk_cannot_overwrite_each_other(login):
+    risk = make_risk(title="Original")
+    client = login("Risk editor")
+    first = risk_form(risk, title="First editor's title")
+    second = risk_form(risk, title="Second editor's title")
+    assert client.post(f"/risks/{risk.ref}/edit/", first).status_code == 302
+    response = client.post(f"/risks/{risk.ref}/edit/", second)
+    assert "changed by someone else" in response.content.decode()
+    risk.refresh_from_db()
+    assert risk.title == "First editor's title"
+
+
+def test_an_officer_reviews_a_risk_and_the_history_shows_it(login, quarters):
+    risk = make_risk()
+    make_review(risk, quarters[1], 2, 3)
+    client = login("Risk editor")
+    response = client.post(
+        f"/risks/{risk.ref}/review/",
+        {
+            "likelihood": 4,
+            "impact": 3,
+            "commentary": "Worse",
+            "seen_version": 0,
+        },
+    )
+    assert response.status_code == 302
+    review = RiskReview.objects.get(risk=risk, period=quarters[2])
+    assert review.score == 12 and review.reviewed_by == client.user
+    page = client.get(f"/risks/{risk.ref}/").content.decode()
+    assert "2025/26 Q3 review created" in page and "Increased" in page
+
+
+def test_reviews_in_a_locked_period_cannot_change(login, quarters):
+    risk = make_risk()
+    for period in quarters:
+        period.state = Period.State.LOCKED
+        period.save()
+    client = login("Risk editor")
+    response = client.post(
+        f"/risks/{risk.ref}/review/", {"likelihood": 4, "impact": 3, "seen_version": 0}
+    )
+    assert response.status_code == 302
+    assert not RiskReview.objects.exists()
+    from django.core.exceptions import ValidationError
+
+    from registers.services import review_record
+
+    with pytest.raises(ValidationError, match="is locked"):
+        review_record(
+            risk=risk,
+            period=quarters[2],
+            likelihood=4,
+            impact=3,
+            commentary="",
+            user=None,
+            seen_version=0,
+        )
+
+
+def test_crystallising_creates_exactly_one_issue(login):
+    risk = make_risk()
+    client = login("Risk editor")
+    data = {
+        "outcome": "Crystallised",
+        "date_closed": "2025-12-18",
+        "closing_note": "It happened",
+        "seen_version": risk.version,
+    }
+    assert client.post(f"/risks/{risk.ref}/end/", data).status_code == 302
+    client.post(f"/risks/{risk.ref}/end/", data)
+    risk.refresh_from_db()
+    assert risk.status == "Crystallised"
+    assert Issue.objects.filter(risk=risk).count() == 1
+    assert Issue.objects.get().description == "It happened"
+
+
+def test_closing_a_risk_needs_a_note(login):
+    risk = make_risk()
+    client = login("Risk editor")
+    response = client.post(
+        f"/risks/{risk.ref}/end/", {"outcome": "Closed", "date_closed": "2025-12-18"}
+    )
+    assert response.status_code == 200
+    risk.refresh_from_db()
+    assert risk.status == "Open"
+
+
+def test_a_proposed_risk_is_accepted_into_the_register(login):
+    risk = make_risk(status="Proposed")
+    login("Risk editor").post(f"/risks/{risk.ref}/accept/")
+    risk.refresh_from_db()
+    assert risk.status == "Open"
+
+
+def test_the_data_quality_panel_lists_what_needs_attention(login, quarters):
+    stale = make_risk(title="Never reviewed this quarter", target_likelihood=1, target_impact=2)
+    make_review(stale, quarters[0], 4, 4), make_review(stale, quarters[1], 4, 4)
+    stale.actions.create(description="Chase it", target_date=datetime.date(2020, 1, 1))
+    page = login("Viewer").get("/risks/data-quality/").content.decode()
+    assert page.count("Never reviewed this quarter") == 2  # unreviewed, above target
+    assert "Chase it" in page
+
+
+def risk_workbook(risks: list[list], reviews: list[list]) -> bytes:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.title = "Risks"
+    sheet.append(["Ref", "Title", "Owner", "Status", "Date Closed", "Inherent Likelihood"])
+    for row in risks:
+        sheet.append(row)
+    review = book.create_sheet("Risk Reviews")
+    review.append(["Ref", "Quarter", "Likelihood", "Impact", "Commentary"])
+    for row in reviews:
+        review.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_a_bad_risk_workbook_changes_nothing_and_names_every_bad_cell():
+    data = risk_workbook(
+        [["R1", "Trust falls", "Jane", "Open", None, 9], ["R2", "Ends", "Jane", "Closed", None, 2]],
+        [["R1", "2025/26 Q3", 6, 3, None], ["R9", "2025/26 Q3", 3, 3, None]],
+    )
+    result = import_risks(data)
+    assert result.problems == [
+        "Sheet 'Risks', row 2, column 'Inherent Likelihood': '9' is not a score from 1 to 5",
+        "Sheet 'Risks', row 3, column 'Date Closed': required when the status is Closed",
+        "Sheet 'Risk Reviews', row 2, column 'Likelihood': '6' is not a score from 1 to 5",
+        "Sheet 'Risk Reviews', row 3, column 'Ref': 'R9' is not a risk",
+    ]
+    assert not Risk.objects.exists()
+
+
+def test_risk_export_then_import_round_trips_and_writes_no_history():
+    data = risk_workbook(
+        [["R1", "Trust falls", "Jane", "Open", None, 4]],
+        [["R1", "2025/26 Q2", 3, 3, "Steady"], ["R1", "2025/26 Q3", 4, 3, "Worse"]],
+    )
+    assert import_risks(data).ok
+    history = Risk.history.count() + RiskReview.history.count()
+    result = import_risks(export_risks())
+    assert result.ok and (result.created, result.changed) == (0, 0)
+    assert Risk.history.count() + RiskReview.history.count() == history
+    assert Risk.objects.get().current_score == 12

@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from commitments.periods import Quarter
+from registers.models import Risk
 from reports.compose import (
     compose,
     ended_paras,
@@ -19,7 +20,6 @@ from reports.compose import (
     resourcing_para,
 )
 from reports.models import Paper
-from registers.models import Risk
 from tests.factories import make_commitment, make_period, make_review, make_risk, make_status
 
 pytestmark = pytest.mark.django_db

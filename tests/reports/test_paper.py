@@ -142,7 +142,8 @@ def test_a_hostile_title_is_escaped_and_nothing_is_fetched():
     fetcher = static_only_fetcher()
     pdf = html_to_pdf(html, fetcher=fetcher)
     assert fetcher.refused == []
-    assert hostile in " ".join(pdf_text(pdf).split())
+    # Table cells wrap long words, so compare without white space.
+    assert "".join(hostile.split()) in "".join(pdf_text(pdf).split())
 
 
 def test_the_fetcher_refuses_anything_outside_static():

@@ -4,6 +4,8 @@ from django.urls import include, path
 
 from riskreg import views
 
+handler403 = views.permission_denied
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),

@@ -1,6 +1,10 @@
+import logging
+
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.shortcuts import render
+
+log = logging.getLogger("riskreg.security")
 
 
 def home(request):
@@ -10,3 +14,15 @@ def home(request):
 @login_not_required
 def healthz(request):
     return HttpResponse("ok", content_type="text/plain")
+
+
+def permission_denied(request, exception=None):
+    """Log every refusal with who, where from and what, then say why."""
+    log.warning(
+        "permission denied user=%s address=%s path=%s",
+        request.user.get_username() or "-",
+        request.META.get("REMOTE_ADDR", "-"),
+        request.path,
+    )
+    message = str(exception) if exception and str(exception) else ""
+    return render(request, "403.html", {"exception": message}, status=403)

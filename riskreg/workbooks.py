@@ -9,7 +9,7 @@ import zipfile
 from dataclasses import dataclass, field
 
 import openpyxl
-from openpyxl.utils.exceptions import InvalidFileException
+from defusedxml import DefusedXmlException
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
@@ -60,10 +60,21 @@ def open_workbook(data: bytes):
         # Not read_only: formulas must be seen as formulas, and the size checks above
         # bound what is loaded.
         return openpyxl.load_workbook(io.BytesIO(data), data_only=False)
-    except (InvalidFileException, KeyError, OSError, ValueError) as error:
+    except Exception as error:
+        if is_unsafe_xml(error):
+            raise WorkbookRefused(
+                "The workbook was refused as unsafe or damaged: its XML declares entities."
+            ) from None
         raise WorkbookRefused(f"The file is not a readable Excel workbook: {error}") from None
-    except Exception as error:  # defusedxml's refusals and other parser errors
-        raise WorkbookRefused(f"The workbook was refused as unsafe or damaged: {error}") from None
+
+
+def is_unsafe_xml(error: BaseException | None) -> bool:
+    """defusedxml's refusal, however deep openpyxl wrapped it."""
+    while error is not None:
+        if isinstance(error, DefusedXmlException):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
 
 
 def read_sheet(

@@ -1,0 +1,79 @@
+"""The journeys a person takes, in a real browser."""
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+
+from tests.browser.conftest import log_in
+
+pytestmark = pytest.mark.browser
+
+
+def heat_map_label(page, base: str, likelihood: str, impact: str) -> str:
+    page.goto(f"{base}/risks/heat-map/")
+    titles = page.locator("svg.heatmap title").all_text_contents()
+    return next(t for t in titles if f"likelihood {likelihood} and impact {impact}:" in t)
+
+
+def test_an_officer_raises_a_likelihood_and_sees_it_on_the_heat_map_and_in_history(demo_site, page):
+    log_in(page, demo_site, "risk.officer")
+    assert heat_map_label(page, demo_site, "Likely", "Moderate").startswith("1 risk ")
+    page.goto(f"{demo_site}/risks/OPCC-R05/")
+    page.get_by_role("link", name="Review for 2025/26 Q3").click()
+    page.get_by_label("Likelihood").select_option(label="Likely")
+    page.get_by_role("button", name="Save review").click()
+    assert page.get_by_text("2025/26 Q3 review of OPCC-R05 saved.").is_visible()
+    history = page.locator("#history + div table").inner_text()
+    assert re.search(r"2025/26 Q3 review\s+Likelihood\s+Possible\s+Likely", history)
+    assert heat_map_label(page, demo_site, "Likely", "Moderate").startswith("2 risks ")
+
+
+def test_an_smt_lead_updates_three_commitments_in_the_grid_but_not_anothers(demo_site, page):
+    log_in(page, demo_site, "smt.lead")
+    page.get_by_role("link", name="My commitments").first.click()
+    green = [
+        row
+        for row in page.locator("tbody tr").all()
+        if row.locator("select").input_value() == "green"
+    ][:3]
+    for index, row in enumerate(green):
+        row.locator("select").select_option(label="Amber")
+        row.locator("textarea").fill(f"Browser update {index}")
+    page.get_by_role("button", name="Save all").click()
+    assert page.get_by_text("Saved 3 of your commitments for 2025/26 Q3.").is_visible()
+    from commitments.models import Commitment, QuarterlyStatus
+
+    assert QuarterlyStatus.objects.filter(update__startswith="Browser update").count() == 3
+    other = (
+        Commitment.objects.exclude(smt_lead__user__username="smt.lead")
+        .exclude(officer_lead__user__username="smt.lead")
+        .first()
+    )
+    response = page.goto(f"{demo_site}/commitments/{other.ref}/status/2025/Q3/")
+    assert response.status == 403
+    assert page.get_by_role("heading", name="You may not do that").is_visible()
+
+
+def test_the_cfo_drafts_previews_publishes_and_downloads_the_paper(demo_site, page):
+    log_in(page, demo_site, "cfo")
+    page.get_by_role("link", name="Committee papers").first.click()
+    page.get_by_role("link", name="Edit 2025/26 Q3 version 1").click()
+    page.get_by_label("Agenda item").fill("12")
+    page.get_by_role("button", name="Save").click()
+    assert page.get_by_text("Paper saved.").is_visible()
+    page.get_by_role("link", name="Preview the paper").click()
+    assert page.get_by_role("heading", name="OPCC RISK MANAGEMENT UPDATE").is_visible()
+    assert page.get_by_text("20 of the 356 individual deliverables").is_visible()
+    page.go_back()
+    page.get_by_role("link", name="Back to papers").click()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="Publish 2025/26 Q3 version 1").click()
+    assert page.get_by_text("Published Risk Management Update 2025/26 Q3 v1").is_visible()
+    with page.expect_download() as download:
+        page.get_by_role("link", name="Download PDF of 2025/26 Q3 version 1").click()
+    pdf = open(download.value.path(), "rb").read()
+    assert pdf.startswith(b"%PDF")
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
+    assert "OPCC RISK MANAGEMENT UPDATE" in text

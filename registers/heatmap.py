@@ -36,7 +36,9 @@ def heatmap(risks, link: str | None = None, as_at=None) -> dict:
                     "band": word,
                     "fill": FILLS[word],
                     "text": TEXT[word],
-                    "label": f"{count} risk{'s' if count != 1 else ''} with likelihood "
+                    # Starts with the cell's visible text, so the link's name matches what is seen.
+                    "label": f"{f'{count} ' if count else ''}{word}: "
+                    f"{count} risk{'s' if count != 1 else ''} with likelihood "
                     f"{likelihood.label} and impact {impact.label}: score {score}, {word}",
                     "href": (
                         f"{link}?status=Open&likelihood={likelihood.value}&impact={impact.value}"
@@ -47,6 +49,7 @@ def heatmap(risks, link: str | None = None, as_at=None) -> dict:
             )
     return {
         "cells": cells,
+        "linked": bool(link),
         "cell": CELL,
         "width": LEFT + 5 * CELL + 10,
         "height": TOP + 5 * CELL + 60,

@@ -19,7 +19,7 @@ def heat_map_label(page, base: str, likelihood: str, impact: str) -> str:
 
 def test_an_officer_raises_a_likelihood_and_sees_it_on_the_heat_map_and_in_history(demo_site, page):
     log_in(page, demo_site, "risk.officer")
-    assert heat_map_label(page, demo_site, "Likely", "Moderate").startswith("1 risk ")
+    assert ": 1 risk with" in heat_map_label(page, demo_site, "Likely", "Moderate")
     page.goto(f"{demo_site}/risks/OPCC-R05/")
     page.get_by_role("link", name="Review for 2025/26 Q3").click()
     page.get_by_label("Likelihood").select_option(label="Likely")
@@ -27,7 +27,7 @@ def test_an_officer_raises_a_likelihood_and_sees_it_on_the_heat_map_and_in_histo
     assert page.get_by_text("2025/26 Q3 review of OPCC-R05 saved.").is_visible()
     history = page.locator("#history + div table").inner_text()
     assert re.search(r"2025/26 Q3 review\s+Likelihood\s+Possible\s+Likely", history)
-    assert heat_map_label(page, demo_site, "Likely", "Moderate").startswith("2 risks ")
+    assert ": 2 risks with" in heat_map_label(page, demo_site, "Likely", "Moderate")
 
 
 def test_an_smt_lead_updates_three_commitments_in_the_grid_but_not_anothers(demo_site, page):
@@ -73,7 +73,7 @@ def test_the_cfo_drafts_previews_publishes_and_downloads_the_paper(demo_site, pa
     assert page.get_by_text("Published Risk Management Update 2025/26 Q3 v1").is_visible()
     with page.expect_download() as download:
         page.get_by_role("link", name="Download PDF of 2025/26 Q3 version 1").click()
-    pdf = open(download.value.path(), "rb").read()
+    pdf = download.value.path().read_bytes()
     assert pdf.startswith(b"%PDF")
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf)).pages)
     assert "OPCC RISK MANAGEMENT UPDATE" in text

@@ -1,0 +1,70 @@
+"""axe-core on every page for every role, at desktop width and at 320 px (WCAG 2.2 AA)."""
+
+from pathlib import Path
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+
+from tests.browser.conftest import log_in
+from tests.riskreg.test_foundation import all_url_names
+
+pytestmark = pytest.mark.browser
+
+AXE = (Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js").read_text()
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+ROLE_USERS = ["viewer", "risk.officer", "smt.lead", "plan.manager", "cfo"]
+WIDTHS = [1280, 320]
+
+
+def pages_for(username: str) -> list[str]:
+    """Every HTML page this user may open, found by walking the URL resolver."""
+    from reports.models import Paper
+
+    kwargs = {
+        "ref": "60",
+        "year": 2025,
+        "number": 3,
+        "pk": Paper.objects.get(period__number=3).pk,
+    }
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    urls = []
+    for name, pattern in all_url_names():
+        values = {k: kwargs[k] for k in pattern.pattern.converters}
+        if name.startswith("registers:") and "ref" in values:
+            values["ref"] = "OPCC-R01"
+            if "pk" in values:
+                from registers.models import Action, Control
+
+                model = Control if "control" in name else Action
+                values["pk"] = model.objects.filter(risk__ref="OPCC-R01").first().pk
+        url = reverse(name, kwargs=values)
+        response = client.get(url)
+        if response.status_code == 200 and response["Content-Type"].startswith("text/html"):
+            urls.append(url)
+    return urls + ["/commitments/9999/"]  # the 404 page too
+
+
+def test_every_page_for_every_role_has_no_axe_violations(demo_site, browser):
+    violations, checked = [], 0
+    for username in ROLE_USERS:
+        urls = pages_for(username)
+        for width in WIDTHS:
+            context = browser.new_context(viewport={"width": width, "height": 900})
+            page = context.new_page()
+            log_in(page, demo_site, username)
+            for url in urls:
+                page.goto(demo_site + url)
+                page.evaluate(AXE)
+                result = page.evaluate(
+                    "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS
+                )
+                checked += 1
+                for v in result["violations"]:
+                    targets = [n["target"] for n in v["nodes"][:3]]
+                    violations.append(f"{username} {width}px {url}: {v['id']} {targets}")
+            context.close()
+    assert checked >= 120  # 66 role × page pairs, each at two widths
+    assert violations == [], "\n".join(violations)

@@ -3,8 +3,17 @@
 from dataclasses import dataclass
 
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
-from commitments.models import Commitment, Period, Person, PolicyArea, QuarterlyStatus, Rag
+from commitments.models import (
+    Commitment,
+    Period,
+    Person,
+    PolicyArea,
+    QuarterlyStatus,
+    Rag,
+    natural_key,
+)
 from commitments.periods import Quarter
 from riskreg.workbooks import (
     ImportResult,
@@ -127,12 +136,12 @@ def check_plan(data: bytes) -> tuple[list[CommitmentRow], list[StatusRow], Probl
     return commitments, statuses, problems
 
 
-def person_named(name: str, people: dict, organisation=Person.Organisation.OPCC) -> Person | None:
+def person_named(name: str, people: dict, organisation=Person.Organisation.OPCC) -> int | None:
     if not name:
         return None
     if name not in people:
         people[name] = Person.objects.create(name=name, organisation=organisation)
-    return people[name]
+    return people[name].pk
 
 
 def import_plan(data: bytes, *, user=None, dry_run: bool = False) -> ImportResult:
@@ -142,53 +151,60 @@ def import_plan(data: bytes, *, user=None, dry_run: bool = False) -> ImportResul
         result.problems = problems.messages
         return result
     with transaction.atomic():
-        write_plan(commitment_rows, status_rows, result, user)
+        commitments = write_commitments(commitment_rows, result, user)
+        write_statuses(status_rows, commitments, result, user)
         if dry_run or result.problems:
             transaction.set_rollback(True)
     return result
 
 
-def write_plan(commitment_rows, status_rows, result: ImportResult, user) -> None:
+def save_all(model, created: list, changed: list, fields: list[str], user) -> None:
+    """Write new and changed rows in a few queries, each with its history row."""
+    bulk_create_with_history(created, model, batch_size=500, default_user=user)
+    if changed:
+        bulk_update_with_history(changed, model, fields, batch_size=500, default_user=user)
+
+
+def write_commitments(rows: list[CommitmentRow], result: ImportResult, user) -> dict:
     people = {p.name: p for p in Person.objects.all()}
     areas = {a.name: a for a in PolicyArea.objects.all()}
     existing = {c.ref: c for c in Commitment.objects.all()}
-    for row in commitment_rows:
+    created, changed = [], []
+    for row in rows:
         if row.policy_area not in areas:
             areas[row.policy_area] = PolicyArea.objects.create(
                 name=row.policy_area, position=len(areas) + 1
             )
         values = {
-            "policy_area": areas[row.policy_area],
+            "policy_area_id": areas[row.policy_area].pk,
             "text": row.text,
-            "smt_lead": person_named(row.smt_lead, people),
-            "officer_lead": person_named(row.officer_lead, people),
-            "wmp_lead": person_named(row.wmp_lead, people, Person.Organisation.WMP),
+            "smt_lead_id": person_named(row.smt_lead, people),
+            "officer_lead_id": person_named(row.officer_lead, people),
+            "wmp_lead_id": person_named(row.wmp_lead, people, Person.Organisation.WMP),
             "timescale": row.timescale,
         }
         commitment = existing.get(row.ref)
         if commitment is None:
-            commitment = Commitment(ref=row.ref, **values)
-            result.created += 1
-        elif all(getattr(commitment, k) == v for k, v in values.items()):
-            result.unchanged += 1
-            continue
-        else:
+            # bulk_create skips save(), so the natural sort key is set here.
+            commitment = Commitment(ref=row.ref, ref_sort=natural_key(row.ref), **values)
+            created.append(commitment)
+        elif any(getattr(commitment, k) != v for k, v in values.items()):
             for field, value in values.items():
                 setattr(commitment, field, value)
-            result.changed += 1
-        if user is not None:
-            commitment._history_user = user
-        commitment.save()
+            changed.append(commitment)
         existing[row.ref] = commitment
-    write_statuses(status_rows, existing, result, user)
+    fields = ["policy_area", "text", "smt_lead", "officer_lead", "wmp_lead", "timescale"]
+    save_all(Commitment, created, changed, fields, user)
+    result.created += len(created)
+    result.changed += len(changed)
+    result.unchanged += len(rows) - len(created) - len(changed)
+    return existing
 
 
 def write_statuses(rows: list[StatusRow], commitments: dict, result: ImportResult, user) -> None:
     periods = {p.quarter: p for p in Period.objects.all()}
-    stored = {
-        (s.commitment_id, s.period_id): s
-        for s in QuarterlyStatus.objects.filter(commitment__ref__in={r.ref for r in rows})
-    }
+    stored = {(s.commitment_id, s.period_id): s for s in QuarterlyStatus.objects.all()}
+    created, changed = [], []
     for row in rows:
         if row.quarter not in periods:
             periods[row.quarter] = Period.objects.create(
@@ -202,7 +218,6 @@ def write_statuses(rows: list[StatusRow], commitments: dict, result: ImportResul
             "red_for_resourcing": row.red_for_resourcing,
         }
         if status is not None and all(getattr(status, k) == v for k, v in values.items()):
-            result.unchanged += 1
             continue
         if period.is_locked:
             # Only a change is refused, so a workbook exported earlier imports cleanly.
@@ -210,15 +225,15 @@ def write_statuses(rows: list[StatusRow], commitments: dict, result: ImportResul
                 f"Sheet 'Quarterly Status', row {row.row}, column 'Quarter': "
                 f"{period} is locked, so its statuses cannot change"
             )
-            continue
-        if status is None:
-            status = QuarterlyStatus(commitment=commitment, period=period, **values)
-            result.created += 1
+        elif status is None:
+            created.append(QuarterlyStatus(commitment=commitment, period=period, **values))
         else:
             for field, value in values.items():
                 setattr(status, field, value)
             status.version += 1
-            result.changed += 1
-        if user is not None:
-            status._history_user = user
-        status.save()
+            changed.append(status)
+    fields = ["rag", "update", "red_for_resourcing", "version"]
+    save_all(QuarterlyStatus, created, changed, fields, user)
+    result.created += len(created)
+    result.changed += len(changed)
+    result.unchanged += len(rows) - len(created) - len(changed)

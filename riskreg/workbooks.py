@@ -57,9 +57,8 @@ def open_workbook(data: bytes):
     if unpacked > MAX_UNPACKED_BYTES:
         raise WorkbookRefused("The workbook unpacks to over 100 MB, so it was refused.")
     try:
-        # Not read_only: formulas must be seen as formulas, and the size checks above
-        # bound what is loaded.
-        return openpyxl.load_workbook(io.BytesIO(data), data_only=False)
+        # Read-only streams the sheets; data_only=False keeps formulas visible as formulas.
+        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as error:
         if is_unsafe_xml(error):
             raise WorkbookRefused(
@@ -92,7 +91,7 @@ def read_sheet(
             problems.messages.append(f"Sheet '{sheet}' is missing.")
         return []
     worksheet = workbook[by_lower[sheet.lower()]]
-    if worksheet.max_row > MAX_ROWS:
+    if (worksheet.max_row or 0) > MAX_ROWS:
         problems.messages.append(f"Sheet '{sheet}' has over {MAX_ROWS:,} rows, so it was refused.")
         return []
     rows = worksheet.iter_rows()
@@ -102,34 +101,38 @@ def read_sheet(
         return []
     canonical = {name.lower(): name for name in columns}
     positions: dict[int, str] = {}
-    for cell in header:
+    for index, cell in enumerate(header):
         if cell.value is None or str(cell.value).strip() == "":
             continue
         name = canonical.get(str(cell.value).strip().lower())
         if name is None:
-            problems.add(
-                sheet, 1, str(cell.value), f"unknown column; expected {', '.join(columns)}"
-            )
+            expected = ", ".join(columns)
+            problems.add(sheet, 1, str(cell.value), f"unknown column; expected {expected}")
         else:
-            positions[cell.column - 1] = name
+            positions[index] = name
     for name in required:
         if name not in positions.values():
             problems.add(sheet, 1, name, "this required column is missing")
     result = []
-    for cells in rows:
+    for number, cells in enumerate(rows, start=2):
+        if number > MAX_ROWS:  # the sheet's own dimension can lie
+            problems.messages.append(
+                f"Sheet '{sheet}' has over {MAX_ROWS:,} rows, so it was refused."
+            )
+            return []
         values = {}
         for index, name in positions.items():
             cell = cells[index] if index < len(cells) else None
-            value = cell.value if cell is not None else None
-            if cell is not None and cell.data_type == "f":
-                problems.add(sheet, cell.row, name, "a formula is not accepted: paste the value")
+            value = getattr(cell, "value", None)
+            if getattr(cell, "data_type", None) == "f":
+                problems.add(sheet, number, name, "a formula is not accepted: paste the value")
                 value = None
             if isinstance(value, str) and value.strip() == "":
                 value = None
             values[name] = value
         if all(v is None for v in values.values()):
             continue
-        result.append(Row(sheet, cells[0].row, values))
+        result.append(Row(sheet, number, values))
     return result
 
 

@@ -315,3 +315,30 @@ def test_the_plan_manager_locks_a_period(login):
     period.refresh_from_db()
     assert period.is_locked
     assert login("SMT lead").post(f"/commitments/periods/{period.year}/Q3/open/").status_code == 403
+
+
+def test_an_empty_quarterly_status_sheet_imports_the_commitments_alone():
+    result = import_plan(
+        plan_workbook([["1", "Partnerships", "Work with partners", "Sam", None]], [])
+    )
+    assert result.ok and result.created == 1
+    assert Commitment.objects.get().smt_lead.name == "Sam"
+
+
+def test_a_changed_status_is_updated_with_one_history_row_attributed(django_user_model):
+    user = django_user_model.objects.create(username="importer")
+    import_plan(GOOD, user=user)
+    changed = plan_workbook(
+        [["1", "Partnerships", "Work with partners", "Sam Lead", "Olu Other"]],
+        [
+            ["1", "2025/26 Q3", "Amber", "Recovering", "No"],
+            ["1", "2025/26 Q2", "Green", None, None],
+        ],
+    )
+    result = import_plan(changed, user=user)
+    assert (result.created, result.changed, result.unchanged) == (0, 1, 2)
+    status = QuarterlyStatus.objects.get(period__number=3)
+    assert (status.rag, status.update, status.version) == ("amber", "Recovering", 2)
+    latest = status.history.first()
+    assert latest.history_type == "~" and latest.history_user == user
+    assert Commitment.objects.get().ref_sort == natural_key("1")

@@ -45,8 +45,17 @@ class PeriodQuerySet(models.QuerySet):
         return self.filter(year=quarter.year, number=quarter.number).first()
 
     def current(self) -> "Period | None":
-        """The latest open period, or the latest of all when every one is locked."""
-        return self.filter(state=Period.State.OPEN).last() or self.last()
+        """The latest open period, or the latest of all when every one is locked.
+
+        Its previous period is looked up in the same query (see Period.previous).
+        """
+        periods = list(self.all())
+        open_ones = [p for p in periods if not p.is_locked]
+        current = (open_ones or periods or [None])[-1]
+        if current is not None:
+            by_quarter = {p.quarter: p for p in periods}
+            current._previous = by_quarter.get(current.quarter.previous)
+        return current
 
 
 class Period(models.Model):
@@ -89,7 +98,9 @@ class Period(models.Model):
         return self.state == self.State.LOCKED
 
     def previous(self) -> "Period | None":
-        return Period.objects.for_quarter(self.quarter.previous)
+        if not hasattr(self, "_previous"):
+            self._previous = Period.objects.for_quarter(self.quarter.previous)
+        return self._previous
 
     def check_open(self) -> None:
         if self.is_locked:

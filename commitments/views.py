@@ -59,7 +59,9 @@ def commitment_detail(request, ref):
         commitment.statuses.select_related("period").order_by("-period__year", "-period__number")
     )
     records = [
-        *commitment.history.select_related("history_user"),
+        *commitment.history.select_related(
+            "history_user", "policy_area", "smt_lead", "officer_lead", "wmp_lead"
+        ),
         *QuarterlyStatus.history.filter(commitment_id=commitment.pk).select_related(
             "history_user", "period"
         ),

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from commitments.models import Period, QuarterlyStatus
+from commitments.models import Period
 from registers import quality, services
 from registers.exporters import export_risks
 from registers.forms import (
@@ -52,21 +52,17 @@ def data_quality(request):
 @permission_required("registers.view_risk", raise_exception=True)
 def risk_detail(request, ref):
     risk = get_risk(ref)
-    commitments = list(risk.commitments.select_related("policy_area"))
     period = Period.objects.current()
-    rags = (
-        {
-            s.commitment_id: s.rag
-            for s in QuarterlyStatus.objects.filter(period=period, commitment__in=commitments)
-        }
-        if period
-        else {}
-    )
+    commitments = risk.commitments.select_related("policy_area")
+    if period:
+        commitments = commitments.with_rags(period, None)
     records = [
-        *risk.history.select_related("history_user"),
-        *RiskReview.history.filter(risk_id=risk.pk).select_related("history_user", "period"),
+        *risk.history.select_related("history_user", "owner"),
+        *RiskReview.history.filter(risk_id=risk.pk).select_related(
+            "history_user", "period", "reviewed_by"
+        ),
         *Control.history.filter(risk_id=risk.pk).select_related("history_user"),
-        *Action.history.filter(risk_id=risk.pk).select_related("history_user"),
+        *Action.history.filter(risk_id=risk.pk).select_related("history_user", "owner"),
     ]
     return render(
         request,
@@ -78,7 +74,7 @@ def risk_detail(request, ref):
             ],
             "controls": risk.controls.all(),
             "actions": risk.actions.select_related("owner"),
-            "commitments": [(c, rags.get(c.pk)) for c in commitments],
+            "commitments": commitments,
             "issue": getattr(risk, "issue", None)
             if risk.status == Risk.Status.CRYSTALLISED
             else None,

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.utils.functional import SimpleLazyObject
 
 from riskreg.roles import roles_of
 
@@ -7,5 +8,6 @@ def riskreg(request):
     user = getattr(request, "user", None)
     return {
         "organisation": settings.RISKREG_ORGANISATION,
-        "user_roles": roles_of(user) if user and user.is_authenticated else [],
+        # Lazy: only the pages that show the roles pay for the query.
+        "user_roles": SimpleLazyObject(lambda: roles_of(user)),
     }

@@ -81,13 +81,19 @@ def changes(records: list, describe) -> list[Change]:
 
 
 def related_names(records: list) -> dict:
-    """One query per related model, whatever the number of records."""
+    """Names of related objects: those the caller select_related, then one query per model."""
     wanted = defaultdict(set)
+    names = {}
     for record in records:
         for field in tracked_fields(type(record)):
-            if isinstance(field, models.ForeignKey) and getattr(record, field.attname):
-                wanted[field.related_model].add(getattr(record, field.attname))
-    names = {}
+            pk = getattr(record, field.attname) if isinstance(field, models.ForeignKey) else None
+            if pk is None:
+                continue
+            history_field = record._meta.get_field(field.name)
+            if history_field.is_cached(record):
+                names[(field.related_model, pk)] = str(history_field.get_cached_value(record))
+            else:
+                wanted[field.related_model].add(pk)
     for model, ids in wanted.items():
         for pk, obj in model._default_manager.in_bulk(ids).items():
             names[(model, pk)] = str(obj)

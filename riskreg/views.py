@@ -11,6 +11,11 @@ def home(request):
     return render(request, "home.html")
 
 
+def about(request):
+    """What riskreg is. No query of its own: the benchmark's floor for a logged-in page."""
+    return render(request, "about.html")
+
+
 @login_not_required
 def healthz(request):
     return HttpResponse("ok", content_type="text/plain")

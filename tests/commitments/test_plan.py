@@ -54,15 +54,19 @@ def test_commitments_list_runs_the_same_queries_for_5_and_300(
     make_plan(size, make_period("2025/26 Q3"))
     client = login("Viewer")
     # Session, user, permissions, periods, the filter's choices, count and page: never per row.
-    with django_assert_max_num_queries(14):
+    with django_assert_max_num_queries(10):
         assert client.get("/commitments/").status_code == 200
+    with django_assert_max_num_queries(10):
+        assert client.get("/commitments/dashboard/").status_code == 200
+    with django_assert_max_num_queries(9):
+        assert client.get("/commitments/1000/").status_code == 200
 
 
 @pytest.mark.parametrize("size", [5, 300])
 def test_the_grid_runs_the_same_queries_for_5_and_300(login, size, django_assert_max_num_queries):
     client = login("SMT lead")
     make_plan(size, make_period("2025/26 Q3"), lead=client.user.person)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(7):
         assert client.get("/commitments/mine/").status_code == 200
 
 

@@ -166,7 +166,7 @@ def test_the_paper_preview_queries_do_not_grow_with_commitments(
     paper = Paper.start(q3)
     paper.save()
     client = login("Report author")
-    with django_assert_max_num_queries(16):
+    with django_assert_max_num_queries(9):
         assert client.get(f"/papers/{paper.pk}/preview/").status_code == 200
 
 

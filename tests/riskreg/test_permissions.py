@@ -26,6 +26,7 @@ POST_ONLY = {role: 405 for role in ROLES}
 # GET status for each role; the anonymous user is always sent to the login page.
 EXPECTED = {
     "home": ALL,
+    "about": ALL,
     "logout": POST_ONLY,
     "commitments:list": ALL,
     "commitments:mine": only("SMT lead"),

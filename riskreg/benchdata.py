@@ -1,0 +1,163 @@
+"""Deterministic benchmark data: the plan and register at realistic volume.
+
+356 commitments × 6 quarters of status, 40 risks × 6 quarters of review with controls and
+actions, and a few hundred history rows for each commitment and risk. Re-running with a
+larger --commitments adds to what is there, so the same database serves 36 and 356.
+"""
+
+import datetime
+import random
+
+from django.contrib.auth.models import Group, User
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from commitments.models import Commitment, Period, Person, PolicyArea, QuarterlyStatus, natural_key
+from commitments.periods import Quarter
+from registers.models import Action, Control, Risk, RiskReview
+
+LAST = Quarter(2025, 3)
+RAGS = ["green"] * 10 + ["amber"] * 5 + ["red", "complete", "not_started"]
+PASSWORD = "bench-password"
+
+
+def quarters(count: int) -> list[Quarter]:
+    found = [LAST]
+    while len(found) < count:
+        found.insert(0, found[0].previous)
+    return found
+
+
+@transaction.atomic
+def generate(*, commitments: int, risks: int, periods: int, history: int) -> None:
+    rng = random.Random(2026)
+    lead_user = user("bench.lead", ["SMT lead"])
+    user("bench.all", ["Viewer", "Risk editor", "Plan manager", "Report author"])
+    lead = Person.objects.get_or_create(name="Bench Lead", defaults={"user": lead_user})[0]
+    people = [lead] + [Person.objects.get_or_create(name=f"Bench Person {i}")[0] for i in range(11)]
+    areas = [
+        PolicyArea.objects.get_or_create(name=f"Bench Area {i}", position=i)[0] for i in range(12)
+    ]
+    all_periods = []
+    for quarter in quarters(periods):
+        period, _ = Period.objects.get_or_create(year=quarter.year, number=quarter.number)
+        all_periods.append(period)
+    start = Commitment.objects.count()
+    new = [
+        Commitment(
+            ref=str(n),
+            ref_sort=natural_key(str(n)),
+            policy_area=areas[n % 12],
+            text=f"Bench commitment {n}: deliver the plan promise number {n} with partners.",
+            smt_lead=lead if n <= 60 else people[n % 12],
+            officer_lead=people[(n + 1) % 12],
+            timescale="Ongoing",
+        )
+        for n in range(start + 1, commitments + 1)
+    ]
+    created = bulk_create_with_history(new, Commitment, batch_size=500)
+    statuses = []
+    for commitment in created:
+        for period in all_periods:
+            rag = rng.choice(RAGS)
+            statuses.append(
+                QuarterlyStatus(
+                    commitment=commitment,
+                    period=period,
+                    rag=rag,
+                    update=f"{period} update for {commitment.ref}. " * 3,
+                    red_for_resourcing=rag == "red" and rng.random() < 0.3,
+                )
+            )
+    bulk_create_with_history(statuses, QuarterlyStatus, batch_size=1000)
+    add_history(QuarterlyStatus, statuses, history // periods, rng)
+    if not Risk.objects.exists():
+        make_risks(risks, people, all_periods, history, rng)
+    for period in all_periods[:-1]:
+        period.state = Period.State.LOCKED
+        period.save(update_fields=["state"])
+
+
+def user(username: str, roles: list[str]) -> User:
+    account, created = User.objects.get_or_create(username=username)
+    if created:
+        account.set_password(PASSWORD)
+        account.save()
+        account.groups.set(Group.objects.filter(name__in=roles))
+    return account
+
+
+def add_history(model, objects: list, per_object: int, rng: random.Random) -> None:
+    """Past edits: history rows only, as a long-lived register accumulates them."""
+    history = model.history.model
+    fields = [f.attname for f in model._meta.fields if f.attname != "version"]
+    when = timezone.now() - datetime.timedelta(days=400)
+    rows = []
+    for obj in objects:
+        for step in range(per_object):
+            values = {f: getattr(obj, f) for f in fields}
+            if "update" in values:
+                values["update"] = f"Earlier draft {step} of this update."
+            if "commentary" in values:
+                values["commentary"] = f"Earlier commentary {step}."
+            rows.append(
+                history(
+                    **values,
+                    history_date=when + datetime.timedelta(hours=step + rng.random()),
+                    history_type="~",
+                )
+            )
+    history.objects.bulk_create(rows, batch_size=2000)
+
+
+def make_risks(count: int, people: list, periods: list, history: int, rng: random.Random) -> None:
+    risks = bulk_create_with_history(
+        [
+            Risk(
+                ref=f"BENCH-R{n:02d}",
+                title=f"Bench risk {n}: something important goes wrong",
+                owner=people[n % 12],
+                status="Open",
+                category="Strategic",
+                inherent_likelihood=4,
+                inherent_impact=4,
+                target_likelihood=2,
+                target_impact=2,
+            )
+            for n in range(1, count + 1)
+        ],
+        Risk,
+    )
+    reviews = [
+        RiskReview(
+            risk=risk,
+            period=period,
+            likelihood=rng.randint(1, 5),
+            impact=rng.randint(1, 5),
+            commentary=f"{period} commentary on {risk.ref}.",
+        )
+        for risk in risks
+        for period in periods
+    ]
+    bulk_create_with_history(reviews, RiskReview)
+    bulk_create_with_history(
+        [Control(risk=r, description=f"Control {i} of {r.ref}") for r in risks for i in range(3)],
+        Control,
+    )
+    bulk_create_with_history(
+        [
+            Action(
+                risk=r,
+                description=f"Action {i} of {r.ref}",
+                owner=r.owner,
+                target_date=datetime.date(2026, 1 + i, 1),
+                status="On track",
+            )
+            for r in risks
+            for i in range(3)
+        ],
+        Action,
+    )
+    add_history(Risk, risks, history // 2, rng)
+    add_history(RiskReview, reviews, history // (2 * len(periods)), rng)

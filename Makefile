@@ -18,9 +18,7 @@ install: $(VENV)/.installed
 
 run: install
 	$(DEV_ENV) $(BIN)/python manage.py migrate --noinput
-	@if [ ! -f var/.demo-loaded ] || [ -n "$$(DJANGO_DEBUG=true $(BIN)/python manage.py shell -c 'from django.contrib.auth.models import User; print("" if User.objects.exists() else "empty")')" ]; then \
-		$(DEV_ENV) $(BIN)/python manage.py load_demo && mkdir -p var && touch var/.demo-loaded; \
-	else echo "Demo data already loaded: log in as cfo, smt.lead, risk.officer, plan.manager, viewer or admin with password riskreg-demo"; fi
+	$(DEV_ENV) $(BIN)/python manage.py load_demo --if-empty
 	@echo "Serving riskreg on http://127.0.0.1:8000/ (Ctrl-C to stop)"
 	$(DEV_ENV) $(BIN)/python manage.py runserver 127.0.0.1:8000
 

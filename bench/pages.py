@@ -61,5 +61,17 @@ def measure() -> dict:
     return results
 
 
+def busiest_quarter() -> str:
+    """The period with the most Red statuses: the longest paper."""
+    from django.db.models import Count, Q
+
+    period = (
+        Period.objects.annotate(red=Count("statuses", filter=Q(statuses__rag="red")))
+        .order_by("-red", "-year", "-number")
+        .first()
+    )
+    return str(period)
+
+
 if __name__ == "__main__":
-    print(json.dumps(measure()))
+    print(json.dumps({"pages": measure(), "busiest": busiest_quarter()}))

@@ -2,7 +2,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
 
-from commitments.models import Commitment, Period, Person, PolicyArea, QuarterlyStatus, Rag
+from commitments.models import (
+    Commitment,
+    Period,
+    Person,
+    PolicyArea,
+    QuarterlyStatus,
+    Rag,
+    current_of,
+)
 
 
 class PeriodChoiceField(forms.ModelChoiceField):
@@ -27,6 +35,29 @@ class CommitmentFilterForm(forms.Form):
         queryset=Person.objects.all(), required=False, empty_label="Any lead"
     )
     q = forms.CharField(label="Text or ref", required=False, max_length=200)
+    per_page = forms.TypedChoiceField(
+        label="Show",
+        choices=[(25, "25 a page"), (100, "100 a page"), (1000, "All")],
+        coerce=int,
+        required=False,
+        empty_value=25,
+    )
+
+    def __init__(self, *args, periods: list[Period] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-control" if isinstance(field, forms.CharField) else "form-select"
+            field.widget.attrs["class"] = css
+        if periods is not None:  # already loaded by the view: no second query for the choices
+            period = self.fields["period"]
+            period.choices = [(p.pk, period.label_from_instance(p)) for p in periods]
+
+    def period_in(self, periods: list[Period]) -> Period | None:
+        """The chosen period, from `periods`, or the current one."""
+        chosen = self.cleaned_data.get("period") if self.is_valid() else None
+        if chosen:
+            return next(p for p in periods if p.pk == chosen.pk)
+        return current_of(periods)
 
     def filter(self, commitments):
         """Filter a queryset annotated by with_rags (rag_now, rag_before)."""

@@ -45,17 +45,20 @@ class PeriodQuerySet(models.QuerySet):
         return self.filter(year=quarter.year, number=quarter.number).first()
 
     def current(self) -> "Period | None":
-        """The latest open period, or the latest of all when every one is locked.
+        return current_of(list(self.all()))
 
-        Its previous period is looked up in the same query (see Period.previous).
-        """
-        periods = list(self.all())
-        open_ones = [p for p in periods if not p.is_locked]
-        current = (open_ones or periods or [None])[-1]
-        if current is not None:
-            by_quarter = {p.quarter: p for p in periods}
-            current._previous = by_quarter.get(current.quarter.previous)
-        return current
+
+def current_of(periods: list["Period"]) -> "Period | None":
+    """The latest open period, or the latest of all when every one is locked.
+
+    Each period's previous one is linked from the same list, so Period.previous()
+    needs no query.
+    """
+    by_quarter = {p.quarter: p for p in periods}
+    for period in periods:
+        period._previous = by_quarter.get(period.quarter.previous)
+    open_ones = [p for p in periods if not p.is_locked]
+    return (open_ones or periods or [None])[-1]
 
 
 class Period(models.Model):
@@ -139,7 +142,8 @@ class CommitmentQuerySet(models.QuerySet):
 
     def with_rags(self, period: "Period", previous: "Period | None"):
         """Annotate rag_now / rag_before (None where no status) in the same query."""
-        statuses = QuarterlyStatus.objects.filter(commitment=OuterRef("pk"))
+        # order_by(): the default ordering would join periods into every subquery.
+        statuses = QuarterlyStatus.objects.filter(commitment=OuterRef("pk")).order_by()
         before = (
             Subquery(statuses.filter(period=previous).values("rag")[:1])
             if previous

@@ -5,6 +5,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from commitments import dashboard as plan_dashboard
@@ -15,28 +16,26 @@ from commitments.models import Commitment, Period, QuarterlyStatus
 from riskreg.history import changes
 from riskreg.uploads import upload_flow
 
-PAGE_SIZE = 100
+PAGE_SIZE = 25  # a screenful by default; the filter's "Show" offers 100 or all
 
 
 def get_commitment(ref: str) -> Commitment:
     return get_object_or_404(Commitment.objects.for_listing(), ref=ref)
 
 
-def chosen_period(form) -> Period | None:
-    return form.cleaned_data.get("period") if form.is_valid() else None
-
-
 @permission_required("commitments.view_commitment", raise_exception=True)
 def commitment_list(request):
-    form = CommitmentFilterForm(request.GET or None)
-    period = chosen_period(form) or Period.objects.current()
+    periods = list(Period.objects.all())
+    form = CommitmentFilterForm(request.GET or None, periods=periods)
+    period = form.period_in(periods)
     if period is None:
         return render(request, "commitments/commitment_list.html", {"form": form, "page": None})
     previous = period.previous()
     commitments = Commitment.objects.for_listing().with_rags(period, previous)
     if form.is_valid():
         commitments = form.filter(commitments)
-    page = Paginator(commitments, PAGE_SIZE).get_page(request.GET.get("page"))
+    per_page = form.cleaned_data.get("per_page") if form.is_valid() else None
+    page = Paginator(commitments, per_page or PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -48,6 +47,7 @@ def commitment_list(request):
             "period": period,
             "previous": previous,
             "query": query.urlencode(),
+            "detail_url": reverse("commitments:detail", args=["-"]).removesuffix("-/"),
         },
     )
 
@@ -181,8 +181,9 @@ def save_grid(forms: list[StatusForm], period: Period, user) -> int | None:
 
 @permission_required("commitments.view_quarterlystatus", raise_exception=True)
 def dashboard(request):
-    form = CommitmentFilterForm(request.GET or None)
-    period = chosen_period(form) or Period.objects.current()
+    periods = list(Period.objects.all())
+    form = CommitmentFilterForm(request.GET or None, periods=periods)
+    period = form.period_in(periods)
     context = plan_dashboard.summary(period) if period else {}
     return render(
         request, "commitments/dashboard.html", {"form": form, "period": period, **context}

@@ -9,6 +9,9 @@ from riskreg.workbooks import WorkbookRefused
 
 
 class ImportCommand(BaseCommand):
+    # Start-up time matters for scripted imports; `manage.py check` covers these.
+    requires_system_checks = []
+
     importer = None  # importer(data, user=, dry_run=) -> ImportResult, set by subclasses
 
     def add_arguments(self, parser):
@@ -39,6 +42,8 @@ class ImportCommand(BaseCommand):
 
 
 class ExportCommand(BaseCommand):
+    requires_system_checks = []
+
     exporter = None
 
     def add_arguments(self, parser):

@@ -45,14 +45,13 @@ USERS = [
 ]
 
 
-def load(password: str) -> list[str]:
+def load(password: str) -> None:
     with transaction.atomic():
         users = load_users(password)
         periods = load_periods()
         load_plan(periods, users)
         load_risks(periods, users)
         load_paper(periods[2], users["cfo"])
-    return [u[0] for u in USERS]
 
 
 def load_users(password: str) -> dict[str, User]:

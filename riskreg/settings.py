@@ -117,6 +117,9 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# Every select box iterates its queryset with .iterator(); on PostgreSQL that opens a
+# server-side cursor, three round trips where one will do for lists this short.
+DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

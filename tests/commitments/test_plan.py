@@ -346,3 +346,12 @@ def test_a_changed_status_is_updated_with_one_history_row_attributed(django_user
     latest = status.history.first()
     assert latest.history_type == "~" and latest.history_user == user
     assert Commitment.objects.get().ref_sort == natural_key("1")
+
+
+def test_the_list_pages_by_25_and_can_show_all(login):
+    make_plan(30, make_period("2025/26 Q3"))
+    client = login("Viewer")
+    first = client.get("/commitments/").content.decode()
+    assert "Page 1 of 2" in first and "Commitment 1024" in first and "Commitment 1025" not in first
+    everything = client.get("/commitments/", {"per_page": 1000}).content.decode()
+    assert "Commitment 1029" in everything and "Page 1 of" not in everything

@@ -141,3 +141,29 @@ def test_readme_documents_every_environment_variable_settings_read():
     assert "DJANGO_SECRET_KEY" in names
     for name in names:
         assert name in readme, f"{name} is missing from the README's configuration table"
+
+
+@pytest.mark.django_db
+def test_load_demo_refuses_to_run_with_debug_off():
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError, match="refuses to run with DJANGO_DEBUG off"):
+        call_command("load_demo")
+    from django.contrib.auth.models import User
+
+    assert not User.objects.exists()
+
+
+@pytest.mark.django_db
+def test_load_demo_gives_each_role_a_user_and_if_empty_leaves_them_alone(capsys):
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+
+    call_command("load_demo", force=True, password="first-password")
+    assert "Every demo user's password is: first-password" in capsys.readouterr().out
+    roles = {u.username: set(u.groups.values_list("name", flat=True)) for u in User.objects.all()}
+    assert roles["smt.lead"] == {"SMT lead"} and roles["cfo"] >= {"Report author"}
+    assert User.objects.get(username="admin").is_superuser
+    call_command("load_demo", force=True, if_empty=True, password="second-password")
+    assert "already loaded" in capsys.readouterr().out
+    assert User.objects.get(username="viewer").check_password("first-password")

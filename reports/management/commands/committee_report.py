@@ -12,6 +12,8 @@ from reports.render import html_to_pdf, paper_html
 
 class Command(BaseCommand):
     help = "Render the committee paper for a quarter as PDF (and optionally HTML)."
+    # Start-up is most of what this command adds to WeasyPrint; `manage.py check` runs them.
+    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("--quarter", required=True, help='The period, e.g. "2025/26 Q3".')

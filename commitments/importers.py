@@ -20,6 +20,7 @@ from riskreg.workbooks import (
     Problems,
     choice,
     open_workbook,
+    parse_quarter,
     read_sheet,
     require,
 )
@@ -100,12 +101,7 @@ def check_plan(data: bytes) -> tuple[list[CommitmentRow], list[StatusRow], Probl
         ref = require(row, "Ref", problems)
         if ref and ref not in known_refs:
             problems.add(row.sheet, row.number, "Ref", f"'{ref}' is not a commitment")
-        quarter = None
-        if require(row, "Quarter", problems):
-            try:
-                quarter = Quarter.parse(row.text("Quarter"))
-            except Exception as error:
-                problems.add(row.sheet, row.number, "Quarter", " ".join(error.messages))
+        quarter = parse_quarter(row, problems)
         key = (ref, quarter)
         if quarter and key in seen_status:
             problems.add(

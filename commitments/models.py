@@ -231,32 +231,54 @@ class QuarterlyStatusQuerySet(models.QuerySet):
         seen_version=0,
         user=None,
     ) -> "QuarterlyStatus | None":
-        """Save a status if it changed; refuse when someone saved it since `seen_version`.
+        """Save a commitment's status for a period if it changed (see save_for_period)."""
+        return save_for_period(
+            self,
+            parent={"commitment": commitment},
+            period=period,
+            values={"rag": rag, "update": update, "red_for_resourcing": red_for_resourcing},
+            seen_version=seen_version,
+            user=user,
+            what=f"The {period} status of commitment {commitment.ref}",
+        )
 
-        Returns the saved status, or None when nothing differed from what is stored.
-        """
-        period.check_open()
-        with transaction.atomic():
-            status = self.select_for_update().filter(
-                commitment=commitment, period=period
-            ).first() or QuarterlyStatus(commitment=commitment, period=period, version=0)
-            if status.version != seen_version:
-                raise StaleEdit(
-                    f"The {period} status of commitment {commitment.ref} was changed by someone "
-                    "else while you were editing it. Your changes were not saved: "
-                    "look at the new values and make your change again."
-                )
-            values = {"rag": rag, "update": update, "red_for_resourcing": red_for_resourcing}
-            if status.pk and all(getattr(status, k) == v for k, v in values.items()):
-                return None
-            for field, value in values.items():
-                setattr(status, field, value)
-            status.version += 1
-            status.full_clean(exclude=["commitment", "period"], validate_constraints=False)
-            if user is not None:
-                status._history_user = user
-            status.save()
-            return status
+
+def save_for_period(
+    queryset,
+    *,
+    parent: dict,
+    period: "Period",
+    values: dict,
+    seen_version: int,
+    user,
+    what: str,
+    stamp: dict | None = None,
+):
+    """Create or change the one record of `parent` in an open `period` (a status, a review).
+
+    Optimistic locking: refused with StaleEdit when someone saved it after `seen_version`
+    (0 for "it did not exist yet"). Returns None, writing nothing, when no value differs.
+    `stamp` (who reviewed, say) is written with a change but does not make one.
+    """
+    period.check_open()
+    with transaction.atomic():
+        record = queryset.select_for_update().filter(period=period, **parent).first()
+        record = record or queryset.model(period=period, version=0, **parent)
+        if record.version != seen_version:
+            raise StaleEdit(
+                f"{what} was changed by someone else while you were editing it. Your changes "
+                "were not saved: look at the new values and make your change again."
+            )
+        if record.pk and all(getattr(record, k) == v for k, v in values.items()):
+            return None
+        for field, value in {**values, **(stamp or {})}.items():
+            setattr(record, field, value)
+        record.version += 1
+        record.full_clean(exclude=[*parent, "period"], validate_constraints=False)
+        if user is not None:
+            record._history_user = user
+        record.save()
+        return record
 
 
 class QuarterlyStatus(models.Model):

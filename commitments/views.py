@@ -3,7 +3,6 @@ from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -15,6 +14,7 @@ from commitments.importers import import_plan
 from commitments.models import Commitment, Period, QuarterlyStatus
 from riskreg.history import changes
 from riskreg.uploads import upload_flow
+from riskreg.workbooks import xlsx_response
 
 PAGE_SIZE = 25  # a screenful by default; the filter's "Show" offers 100 or all
 
@@ -225,9 +225,4 @@ def plan_import(request):
 
 @permission_required("commitments.view_commitment", raise_exception=True)
 def plan_export(request):
-    response = HttpResponse(
-        export_plan(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = 'attachment; filename="plan.xlsx"'
-    return response
+    return xlsx_response(export_plan(), "plan.xlsx")

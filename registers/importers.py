@@ -3,7 +3,6 @@
 from django.db import transaction
 
 from commitments.models import Period, Person
-from commitments.periods import Quarter
 from registers.models import Action, Control, Risk, RiskReview
 from riskreg.workbooks import (
     ImportResult,
@@ -12,6 +11,7 @@ from riskreg.workbooks import (
     open_workbook,
     parse_date,
     parse_one_to_five,
+    parse_quarter,
     read_sheet,
     require,
 )
@@ -90,12 +90,7 @@ def check_risks(data: bytes):
     reviews, seen_reviews = [], {}
     for row in sheets["reviews"]:
         ref = checked_ref(row, known, problems)
-        quarter = None
-        if require(row, "Quarter", problems):
-            try:
-                quarter = Quarter.parse(row.text("Quarter"))
-            except Exception as error:
-                problems.add(row.sheet, row.number, "Quarter", " ".join(error.messages))
+        quarter = parse_quarter(row, problems)
         if quarter and (ref, quarter) in seen_reviews:
             problems.add(
                 row.sheet,

@@ -6,7 +6,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from commitments.models import Commitment, Person, PolicyArea, StaleEdit
+from commitments.models import Commitment, Person, PolicyArea, StaleEdit, save_for_period
 
 
 class Likelihood(models.IntegerChoices):
@@ -254,6 +254,31 @@ class Risk(models.Model):
             )
 
 
+class RiskReviewQuerySet(models.QuerySet):
+    def record(
+        self,
+        *,
+        risk,
+        period,
+        likelihood: int,
+        impact: int,
+        commentary: str,
+        user,
+        seen_version: int,
+    ) -> "RiskReview | None":
+        """This period's review of a risk, created or changed (see save_for_period)."""
+        return save_for_period(
+            self,
+            parent={"risk": risk},
+            period=period,
+            values={"likelihood": likelihood, "impact": impact, "commentary": commentary},
+            stamp={"reviewed_by": user, "reviewed_at": timezone.now()},
+            seen_version=seen_version,
+            user=user,
+            what=f"The {period} review of {risk.ref}",
+        )
+
+
 class RiskReview(models.Model):
     risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="reviews")
     period = models.ForeignKey(
@@ -274,6 +299,8 @@ class RiskReview(models.Model):
     reviewed_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
     history = HistoricalRecords(excluded_fields=["version"])
+
+    objects = RiskReviewQuerySet.as_manager()
 
     class Meta:
         ordering = ["risk", "period__year", "period__number"]

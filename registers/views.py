@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -23,6 +22,7 @@ from registers.importers import import_risks
 from registers.models import Action, Control, Risk, RiskReview
 from riskreg.history import changes
 from riskreg.uploads import upload_flow
+from riskreg.workbooks import xlsx_response
 
 
 def get_risk(ref: str) -> Risk:
@@ -135,7 +135,7 @@ def review_edit(request, ref):
     form = ReviewForm(request.POST or None, instance=review)
     if request.method == "POST" and form.is_valid():
         try:
-            saved = services.review_record(
+            saved = RiskReview.objects.record(
                 risk=risk,
                 period=period,
                 user=request.user,
@@ -235,9 +235,4 @@ def risk_import(request):
 
 @permission_required("registers.view_risk", raise_exception=True)
 def risk_export(request):
-    response = HttpResponse(
-        export_risks(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = 'attachment; filename="risk-register.xlsx"'
-    return response
+    return xlsx_response(export_risks(), "risk-register.xlsx")

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import openpyxl
 from defusedxml import DefusedXmlException
+from django.core.exceptions import ValidationError
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
@@ -182,6 +183,29 @@ def require(row: Row, column: str, problems: Problems) -> str:
     if text == "":
         problems.add(row.sheet, row.number, column, "a value is required")
     return text
+
+
+def xlsx_response(data: bytes, filename: str):
+    from django.http import HttpResponse
+
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def parse_quarter(row: Row, problems: Problems):
+    """The row's Quarter as a Quarter; None (and a problem) when it is missing or wrong."""
+    from commitments.periods import Quarter
+
+    if not require(row, "Quarter", problems):
+        return None
+    try:
+        return Quarter.parse(row.text("Quarter"))
+    except ValidationError as error:
+        problems.add(row.sheet, row.number, "Quarter", " ".join(error.messages))
+        return None
 
 
 def new_workbook(sheets: dict[str, tuple[list[str], list[list]]]) -> bytes:

@@ -153,10 +153,8 @@ def test_reviews_in_a_locked_period_cannot_change(login, quarters):
     assert not RiskReview.objects.exists()
     from django.core.exceptions import ValidationError
 
-    from registers.services import review_record
-
     with pytest.raises(ValidationError, match="is locked"):
-        review_record(
+        RiskReview.objects.record(
             risk=risk,
             period=quarters[2],
             likelihood=4,

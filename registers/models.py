@@ -135,27 +135,19 @@ class Risk(models.Model):
 
     class Meta:
         ordering = ["ref"]
+        # Missing is null, never a sentinel; a score given is 1 to 5.
         constraints = [
             models.CheckConstraint(
-                condition=Q(inherent_likelihood__isnull=True)
-                | Q(inherent_likelihood__gte=1, inherent_likelihood__lte=5),
-                name="risk_inherent_likelihood_1_to_5",
-            ),
-            models.CheckConstraint(
-                condition=Q(inherent_impact__isnull=True)
-                | Q(inherent_impact__gte=1, inherent_impact__lte=5),
-                name="risk_inherent_impact_1_to_5",
-            ),
-            models.CheckConstraint(
-                condition=Q(target_likelihood__isnull=True)
-                | Q(target_likelihood__gte=1, target_likelihood__lte=5),
-                name="risk_target_likelihood_1_to_5",
-            ),
-            models.CheckConstraint(
-                condition=Q(target_impact__isnull=True)
-                | Q(target_impact__gte=1, target_impact__lte=5),
-                name="risk_target_impact_1_to_5",
-            ),
+                condition=Q(**{f"{name}__isnull": True})
+                | Q(**{f"{name}__gte": 1, f"{name}__lte": 5}),
+                name=f"risk_{name}_1_to_5",
+            )
+            for name in (
+                "inherent_likelihood",
+                "inherent_impact",
+                "target_likelihood",
+                "target_impact",
+            )
         ]
 
     def __str__(self) -> str:

@@ -251,3 +251,16 @@ def test_risk_export_then_import_round_trips_and_writes_no_history():
     assert result.ok and (result.created, result.changed) == (0, 0)
     assert Risk.history.count() + RiskReview.history.count() == history
     assert Risk.objects.get().current_score == 12
+
+
+def test_two_reviewers_from_the_same_version_cannot_overwrite_each_other(login, quarters):
+    risk = make_risk()
+    client = login("Risk editor")
+    first = {"likelihood": 4, "impact": 3, "commentary": "first", "seen_version": 0}
+    second = {"likelihood": 2, "impact": 2, "commentary": "second", "seen_version": 0}
+    assert client.post(f"/risks/{risk.ref}/review/", first).status_code == 302
+    response = client.post(f"/risks/{risk.ref}/review/", second)
+    assert "changed by someone else" in response.content.decode()
+    review = RiskReview.objects.get(risk=risk, period=quarters[2])
+    assert (review.likelihood, review.commentary) == (4, "first")
+    assert review.history.count() == 1

@@ -167,3 +167,41 @@ def test_load_demo_gives_each_role_a_user_and_if_empty_leaves_them_alone(capsys)
     call_command("load_demo", force=True, if_empty=True, password="second-password")
     assert "already loaded" in capsys.readouterr().out
     assert User.objects.get(username="viewer").check_password("first-password")
+
+
+@pytest.mark.django_db
+def test_the_admin_works_for_a_superuser_on_every_model(client):
+    from django.contrib import admin
+    from django.contrib.auth.models import User
+
+    client.force_login(User.objects.create_superuser("root", password="x" * 20))
+    assert client.get("/admin/").status_code == 200
+    for model in admin.site._registry:
+        opts = model._meta
+        url = f"/admin/{opts.app_label}/{opts.model_name}/"
+        assert client.get(url).status_code == 200, url
+        assert client.get(url + "add/").status_code in (200, 403), url
+
+
+@pytest.mark.django_db
+def test_the_admin_refuses_to_change_a_status_in_a_locked_period(client):
+    from django.contrib.auth.models import User
+
+    from commitments.models import Period
+    from tests.factories import make_commitment, make_period, make_status
+
+    status = make_status(make_commitment(), make_period(state=Period.State.LOCKED), "green")
+    client.force_login(User.objects.create_superuser("root", password="x" * 20))
+    url = f"/admin/commitments/quarterlystatus/{status.pk}/change/"
+    response = client.post(
+        url,
+        {
+            "rag": "red",
+            "update": "",
+            "commitment": status.commitment_id,
+            "period": status.period_id,
+        },
+    )
+    assert response.status_code == 403
+    status.refresh_from_db()
+    assert status.rag == "green"

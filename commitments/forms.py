@@ -57,7 +57,10 @@ class CommitmentFilterForm(forms.Form):
         chosen = self.cleaned_data.get("period") if self.is_valid() else None
         if chosen:
             return next(p for p in periods if p.pk == chosen.pk)
-        return current_of(periods)
+        current = current_of(periods)
+        if current is not None:  # so the select shows the period the page is about
+            self.initial["period"] = current.pk
+        return current
 
     def filter(self, commitments):
         """Filter a queryset annotated by with_rags (rag_now, rag_before)."""

@@ -355,3 +355,11 @@ def test_the_list_pages_by_25_and_can_show_all(login):
     assert "Page 1 of 2" in first and "Commitment 1024" in first and "Commitment 1025" not in first
     everything = client.get("/commitments/", {"per_page": 1000}).content.decode()
     assert "Commitment 1029" in everything and "Page 1 of" not in everything
+
+
+def test_the_period_select_shows_the_period_the_page_is_about(login):
+    make_period("2025/26 Q2", state=Period.State.LOCKED)
+    q3 = make_period("2025/26 Q3")
+    for url in ("/commitments/", "/commitments/dashboard/"):
+        page = login("Viewer").get(url).content.decode()
+        assert f'<option value="{q3.pk}" selected>2025/26 Q3 (Open)</option>' in page, url

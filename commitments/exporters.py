@@ -6,7 +6,7 @@ from riskreg.workbooks import new_workbook
 
 
 def export_plan() -> bytes:
-    commitments = Commitment.objects.for_listing()
+    commitments = Commitment.objects.for_listing().select_related("wmp_lead")
     statuses = QuarterlyStatus.objects.select_related("commitment", "period").order_by(
         "commitment__ref_sort", "period__year", "period__number"
     )

@@ -51,6 +51,10 @@ class CommitmentFilterForm(forms.Form):
         if periods is not None:  # already loaded by the view: no second query for the choices
             period = self.fields["period"]
             period.choices = [(p.pk, period.label_from_instance(p)) for p in periods]
+        # Plain (id, name) pairs: the select boxes need no model instances to draw.
+        for name, model in (("policy_area", PolicyArea), ("lead", Person)):
+            field = self.fields[name]
+            field.choices = [("", field.empty_label), *model.objects.values_list("pk", "name")]
 
     def period_in(self, periods: list[Period]) -> Period | None:
         """The chosen period, from `periods`, or the current one."""

@@ -138,7 +138,8 @@ class Rag(models.TextChoices):
 
 class CommitmentQuerySet(models.QuerySet):
     def for_listing(self):
-        return self.select_related("policy_area", "smt_lead", "officer_lead", "wmp_lead")
+        """What the lists show; a commitment's own page and the export add the WMP lead."""
+        return self.select_related("policy_area", "smt_lead", "officer_lead")
 
     def with_rags(self, period: "Period", previous: "Period | None"):
         """Annotate rag_now / rag_before (None where no status) in the same query."""

@@ -20,7 +20,7 @@ PAGE_SIZE = 25  # a screenful by default; the filter's "Show" offers 100 or all
 
 
 def get_commitment(ref: str) -> Commitment:
-    return get_object_or_404(Commitment.objects.for_listing(), ref=ref)
+    return get_object_or_404(Commitment.objects.for_listing().select_related("wmp_lead"), ref=ref)
 
 
 @permission_required("commitments.view_commitment", raise_exception=True)
@@ -78,9 +78,8 @@ def commitment_detail(request, ref):
             "can_update": period
             and not period.is_locked
             and commitment.can_update_status(request.user),
-            "risks": commitment.risks.select_related("owner")
-            if hasattr(commitment, "risks")
-            else [],
+            # The reverse side of Risk.commitments: no import of the registers app.
+            "risks": commitment.risks.select_related("owner"),
         },
     )
 

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -16,6 +18,10 @@ from commitments.models import (
 class PeriodChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, period):
         return f"{period} ({period.get_state_display()})"
+
+
+def id_name_choices(model, empty_label: str) -> list[tuple]:
+    return [("", empty_label), *model.objects.values_list("pk", "name")]
 
 
 class CommitmentFilterForm(forms.Form):
@@ -51,10 +57,10 @@ class CommitmentFilterForm(forms.Form):
         if periods is not None:  # already loaded by the view: no second query for the choices
             period = self.fields["period"]
             period.choices = [(p.pk, period.label_from_instance(p)) for p in periods]
-        # Plain (id, name) pairs: the select boxes need no model instances to draw.
+        # Plain (id, name) pairs, read only if the select box is drawn.
         for name, model in (("policy_area", PolicyArea), ("lead", Person)):
             field = self.fields[name]
-            field.choices = [("", field.empty_label), *model.objects.values_list("pk", "name")]
+            field.choices = partial(id_name_choices, model, field.empty_label)
 
     def period_in(self, periods: list[Period]) -> Period | None:
         """The chosen period, from `periods`, or the current one."""

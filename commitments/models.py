@@ -218,9 +218,6 @@ class StaleEdit(ValidationError):
 
 
 class QuarterlyStatusQuerySet(models.QuerySet):
-    def red_in(self, period):
-        return self.filter(period=period, rag=Rag.RED)
-
     def record(
         self,
         *,

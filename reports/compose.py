@@ -40,8 +40,6 @@ class Para:
     rows: list | None = None  # table rows, for a table paragraph
     columns: list | None = None
     bullets: list | None = None
-    after: str = ""
-    numbered: bool = True
     number: str = ""
 
 
@@ -148,15 +146,6 @@ def resourcing_para(texts: list[str]) -> Para | None:
         "commitment was adequately resourced:",
         bullets=texts,
     )
-
-
-def risk_scores(risk: Risk, quarter: Quarter) -> tuple[int | None, int | None]:
-    """Score of the review in `quarter` and of the latest review before it."""
-    review = risk.review_in(quarter)
-    if review is None:
-        return None, None
-    previous = risk.previous_review(review)
-    return review.score, previous.score if previous else None
 
 
 def new_risks(risks: list[Risk], quarter: Quarter) -> list[Risk]:

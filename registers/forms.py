@@ -38,28 +38,23 @@ class RegisterFilterForm(forms.Form):
     )
 
     def risks(self) -> list[Risk]:
-        data = self.cleaned_data if self.is_valid() else {"status": "Open"}
-        if not self.data:
-            data = {"status": "Open"}
+        """The register as filtered; open risks when nothing (or nothing valid) is asked."""
+        data = self.cleaned_data if self.is_valid() else {"status": Risk.Status.OPEN}
         risks = Risk.objects.for_register()
-        if data.get("status"):
-            risks = risks.filter(status=data["status"])
-        if data.get("category"):
-            risks = risks.filter(category=data["category"])
-        if data.get("owner"):
-            risks = risks.filter(owner=data["owner"])
-        # Current score is derived from the latest review, so it is filtered here.
+        for name in ("status", "category", "owner"):
+            if data.get(name):
+                risks = risks.filter(**{name: data[name]})
+        # Scores are derived from the latest review, so they are filtered here, not in SQL.
         result = list(risks)
         if data.get("band"):
             result = [r for r in result if r.current_band == data["band"]]
-        if data.get("likelihood") or data.get("impact"):
+        cell = {name: data[name] for name in ("likelihood", "impact") if data.get(name)}
+        if cell:
             result = [
                 r
                 for r in result
                 if r.latest_review
-                and r.latest_review.likelihood
-                == (data.get("likelihood") or r.latest_review.likelihood)
-                and r.latest_review.impact == (data.get("impact") or r.latest_review.impact)
+                and all(getattr(r.latest_review, k) == v for k, v in cell.items())
             ]
         if data.get("sort") in ("score", "-score"):
             result.sort(key=lambda r: r.current_score or 0, reverse=data["sort"] == "-score")

@@ -264,3 +264,21 @@ def test_two_reviewers_from_the_same_version_cannot_overwrite_each_other(login, 
     review = RiskReview.objects.get(risk=risk, period=quarters[2])
     assert (review.likelihood, review.commentary) == (4, "first")
     assert review.history.count() == 1
+
+
+def test_the_register_shows_open_risks_by_default_and_filters_by_band_and_sorts(login, quarters):
+    low = make_risk(title="A low risk", category="People")
+    high = make_risk(title="A high risk", category="Financial")
+    make_risk(title="A closed risk", status="Closed", date_closed=datetime.date(2025, 5, 1))
+    make_review(low, quarters[2], 1, 2), make_review(high, quarters[2], 5, 5)
+    client = login("Viewer")
+    page = client.get("/risks/").content.decode()
+    assert "A low risk" in page and "A high risk" in page and "A closed risk" not in page
+    high_only = client.get("/risks/", {"status": "Open", "band": "High"}).content.decode()
+    assert "A high risk" in high_only and "A low risk" not in high_only
+    people = client.get("/risks/", {"status": "Open", "category": "People"}).content.decode()
+    assert "A low risk" in people and "A high risk" not in people
+    ordered = client.get("/risks/", {"status": "Open", "sort": "-score"}).content.decode()
+    assert ordered.index("A high risk") < ordered.index("A low risk")
+    closed = client.get("/risks/", {"status": "Closed"}).content.decode()
+    assert "A closed risk" in closed

@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from commitments.models import Person
-from registers.models import Action, Control, Impact, Likelihood, Risk, RiskReview
+from registers.models import Action, Control, Impact, Issue, Likelihood, Risk, RiskReview
 
 BANDS = [("", "Any band"), ("Low", "Low"), ("Medium", "Medium"), ("High", "High")]
 
@@ -132,6 +132,16 @@ class ActionForm(forms.ModelForm):
         widgets = {
             "description": forms.Textarea(attrs={"rows": 3}),
             "target_date": forms.DateInput(attrs={"type": "date"}),
+        }
+
+
+class IssueForm(forms.ModelForm):
+    class Meta:
+        model = Issue
+        fields = ["owner", "description", "status", "resolution"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "resolution": forms.Textarea(attrs={"rows": 4}),
         }
 
 

@@ -13,13 +13,14 @@ from registers.forms import (
     ActionForm,
     ControlForm,
     EndRiskForm,
+    IssueForm,
     RegisterFilterForm,
     ReviewForm,
     RiskForm,
 )
 from registers.heatmap import heatmap
 from registers.importers import import_risks
-from registers.models import Action, Control, Risk, RiskReview
+from registers.models import Action, Control, Issue, Risk, RiskReview
 from riskreg.history import changes
 from riskreg.uploads import upload_flow
 from riskreg.workbooks import xlsx_response
@@ -226,6 +227,23 @@ def control_edit(request, ref, pk=None):
 @permission_required("registers.change_action", raise_exception=True)
 def action_edit(request, ref, pk=None):
     return child_edit(request, ref, ActionForm, Action, pk)
+
+
+@permission_required("registers.view_issue", raise_exception=True)
+def issue_list(request):
+    issues = Issue.objects.select_related("risk", "owner").order_by("status", "-opened_on")
+    return render(request, "registers/issue_list.html", {"issues": issues})
+
+
+@permission_required("registers.change_issue", raise_exception=True)
+def issue_edit(request, ref):
+    issue = get_object_or_404(Issue.objects.select_related("risk"), risk__ref=ref)
+    form = IssueForm(request.POST or None, instance=issue)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"The issue from {ref} is saved.")
+        return redirect("registers:issues")
+    return render(request, "registers/issue_form.html", {"form": form, "issue": issue})
 
 
 @permission_required("registers.change_risk", raise_exception=True)

@@ -34,7 +34,7 @@ def pages_for(username: str) -> list[str]:
     for name, pattern in all_url_names():
         values = {k: kwargs[k] for k in pattern.pattern.converters}
         if name.startswith("registers:") and "ref" in values:
-            values["ref"] = "OPCC-R01"
+            values["ref"] = "OPCC-R03" if name == "registers:issue_edit" else "OPCC-R01"
             if "pk" in values:
                 from registers.models import Action, Control
 

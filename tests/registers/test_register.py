@@ -282,3 +282,33 @@ def test_the_register_shows_open_risks_by_default_and_filters_by_band_and_sorts(
     assert ordered.index("A high risk") < ordered.index("A low risk")
     closed = client.get("/risks/", {"status": "Closed"}).content.decode()
     assert "A closed risk" in closed
+
+
+def test_a_risk_editor_resolves_the_issue_a_risk_crystallised_into(login):
+    risk = make_risk(ref="VRP")
+    client = login("Risk editor")
+    client.post(
+        f"/risks/{risk.ref}/end/",
+        {
+            "outcome": "Crystallised",
+            "date_closed": "2025-12-18",
+            "closing_note": "Funding cut",
+            "seen_version": risk.version,
+        },
+    )
+    assert "Funding cut" in client.get("/risks/issues/").content.decode()
+    issue = Issue.objects.get(risk=risk)
+    response = client.post(
+        f"/risks/{risk.ref}/issue/",
+        {
+            "owner": issue.owner_id,
+            "description": issue.description,
+            "status": "Resolved",
+            "resolution": "New funding agreed",
+        },
+    )
+    assert response.status_code == 302
+    issue.refresh_from_db()
+    assert (issue.status, issue.resolution) == ("Resolved", "New funding agreed")
+    assert issue.history.first().history_user == client.user
+    assert login("Viewer").post(f"/risks/{risk.ref}/issue/", {"status": "Open"}).status_code == 403

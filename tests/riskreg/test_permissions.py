@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from commitments.models import Period
-from registers.models import Action, Control
+from registers.models import Action, Control, Issue
 from reports.models import Paper
 from tests.factories import make_commitment, make_period, make_risk, make_user
 from tests.riskreg.test_foundation import all_url_names
@@ -42,6 +42,8 @@ EXPECTED = {
     "registers:list": ALL,
     "registers:heatmap": ALL,
     "registers:quality": ALL,
+    "registers:issues": ALL,
+    "registers:issue_edit": only("Risk editor"),
     "registers:create": only("Risk editor"),
     "registers:import": only("Risk editor"),
     "registers:export": ALL,
@@ -70,6 +72,7 @@ def objects(db):
     make_period("2025/26 Q2", state=Period.State.LOCKED)
     make_commitment(ref="60")
     risk = make_risk(ref="OPCC-R01")
+    Issue.objects.create(risk=risk, owner=risk.owner, description="It happened")
     control = Control.objects.create(risk=risk, description="A control")
     action = Action.objects.create(risk=risk, description="An action")
     paper = Paper.start(period)

@@ -49,24 +49,24 @@ def make_plan(n: int, period, lead=None):
 
 @pytest.mark.parametrize("size", [5, 300])
 def test_commitments_list_runs_the_same_queries_for_5_and_300(
-    login, size, django_assert_max_num_queries
+    login, size, django_assert_num_queries
 ):
     make_plan(size, make_period("2025/26 Q3"))
     client = login("Viewer")
-    # Session, user, permissions, periods, the filter's choices, count and page: never per row.
-    with django_assert_max_num_queries(8):
+    # Session, user with permissions, periods, the filter's choices, count and page.
+    with django_assert_num_queries(7):
         assert client.get("/commitments/").status_code == 200
-    with django_assert_max_num_queries(8):
+    with django_assert_num_queries(6):
         assert client.get("/commitments/dashboard/").status_code == 200
-    with django_assert_max_num_queries(9):
+    with django_assert_num_queries(8):
         assert client.get("/commitments/1000/").status_code == 200
 
 
 @pytest.mark.parametrize("size", [5, 300])
-def test_the_grid_runs_the_same_queries_for_5_and_300(login, size, django_assert_max_num_queries):
+def test_the_grid_runs_the_same_queries_for_5_and_300(login, size, django_assert_num_queries):
     client = login("SMT lead")
     make_plan(size, make_period("2025/26 Q3"), lead=client.user.person)
-    with django_assert_max_num_queries(7):
+    with django_assert_num_queries(6):
         assert client.get("/commitments/mine/").status_code == 200
 
 

@@ -1,58 +1,29 @@
-"""The paper as HTML and as PDF (WeasyPrint), fetching nothing from outside static/."""
+"""The paper as HTML, and as PDF through reports.pdf."""
 
 from pathlib import Path
-from urllib.parse import unquote
 
 from django.conf import settings
 from django.template.loader import render_to_string
 
+from reports import pdf
 from reports.compose import compose
 
 STATIC_ROOTS = [Path(d).resolve() for d in settings.STATICFILES_DIRS]
 
 
-class RefusedFetch(ValueError):
-    pass
-
-
 def static_only_fetcher():
-    """A WeasyPrint fetcher that reads files under static/ and refuses every other URL.
-
-    Refused URLs are kept on `.refused`, so tests can show nothing was fetched.
-    """
-    from weasyprint.urls import URLFetcher
-
-    class StaticOnlyFetcher(URLFetcher):
-        def __init__(self):
-            super().__init__(allowed_protocols={"file"}, allow_redirects=False)
-            self.refused: list[str] = []
-
-        def fetch(self, url, headers=None):
-            if url.startswith("file://"):
-                path = Path(unquote(url.removeprefix("file://").split("?")[0])).resolve()
-                if any(path.is_relative_to(root) for root in STATIC_ROOTS) and path.is_file():
-                    return super().fetch(url, headers)
-            self.refused.append(url)
-            raise RefusedFetch(f"riskreg fetches nothing outside static/ for a paper: {url}")
-
-    return StaticOnlyFetcher()
+    return pdf.static_only_fetcher(STATIC_ROOTS)
 
 
 def paper_html(paper, stylesheet: str | None = None) -> str:
     """The paper's HTML; `stylesheet` is a URL for the browser, a file URI for WeasyPrint."""
     context = compose(paper)
-    context["stylesheet"] = (
-        stylesheet or (Path(settings.STATICFILES_DIRS[0]) / "css" / "paper.css").as_uri()
-    )
+    context["stylesheet"] = stylesheet or (STATIC_ROOTS[0] / "css" / "paper.css").as_uri()
     return render_to_string("reports/paper.html", context)
 
 
 def html_to_pdf(html: str, fetcher=None) -> bytes:
-    from weasyprint import HTML  # imported here: it is slow to import and only papers need it
-
-    base = Path(settings.STATICFILES_DIRS[0]).as_uri() + "/"
-    fetcher = static_only_fetcher() if fetcher is None else fetcher
-    return HTML(string=html, base_url=base, url_fetcher=fetcher).write_pdf(pdf_variant="pdf/ua-1")
+    return pdf.html_to_pdf(html, STATIC_ROOTS, fetcher)
 
 
 def paper_pdf(paper) -> bytes:

@@ -6,8 +6,10 @@ from django.core.management.base import BaseCommand, CommandError
 
 from commitments.models import Period
 from commitments.periods import Quarter
+from reports import pdf
 from reports.models import Paper
-from reports.render import html_to_pdf, paper_html
+from reports.render import STATIC_ROOTS, paper_html
+from riskreg import head_start
 
 
 class Command(BaseCommand):
@@ -40,5 +42,6 @@ class Command(BaseCommand):
         document = paper_html(paper)
         if html:
             html.write_text(document, encoding="utf-8")
-        output.write_bytes(html_to_pdf(document))
+        # WeasyPrint was imported while Django started, when manage.py could start it.
+        output.write_bytes(head_start.call(pdf.html_to_pdf, document, STATIC_ROOTS))
         self.stdout.write(f"Wrote {paper} to {output}")

@@ -62,7 +62,7 @@ def fresh_database(name: str, template: str = "template1") -> None:
 
 
 def timed(args: list[str], env: dict | None = None) -> tuple[float, int]:
-    """Wall seconds and peak resident memory (MB) of one process."""
+    """Wall seconds and peak resident memory (MB) of a process: its own or its largest child's."""
     start = time.perf_counter()
     process = subprocess.Popen(
         args, cwd=ROOT, env=env or ENV, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
@@ -74,9 +74,11 @@ def timed(args: list[str], env: dict | None = None) -> tuple[float, int]:
     return elapsed, usage.ru_maxrss // 1024
 
 
-def median_of(args: list[str], env: dict | None = None, before=None) -> tuple[float, int]:
+def median_of(
+    args: list[str], env: dict | None = None, before=None, runs: int = RUNS
+) -> tuple[float, int]:
     times, peaks = [], []
-    for _ in range(RUNS):
+    for _ in range(runs):
         if before:
             before()
         seconds, peak = timed(args, env)
@@ -104,6 +106,8 @@ def paper(quarter: str) -> dict:
         str(html),
     ]
     whole, peak = median_of(command)
+    # On one core there is no head start: Django and WeasyPrint share one process.
+    _, one_core_peak = median_of(["taskset", "-c", "0", *command], runs=1)
     floor_code = (
         "import sys; from weasyprint import HTML; "
         "HTML(filename=sys.argv[1]).write_pdf(sys.argv[2], pdf_variant='pdf/ua-1')"
@@ -114,6 +118,7 @@ def paper(quarter: str) -> dict:
     return {
         "whole": whole,
         "peak": peak,
+        "one_core_peak": one_core_peak,
         "floor": floor,
         "floor_peak": floor_peak,
         "pages": len(PdfReader(pdf).pages),
@@ -224,9 +229,10 @@ def main() -> None:
     rates = throughput()
     print_table(small["pages"], large["pages"], large["busiest"], report, imported, rates)
     print(
-        f"\nDjango start-up alone (python -c 'django.setup()'): {startup:.2f} s. Beyond it and "
-        f"the floor, riskreg's own work is {report['whole'] - report['floor'] - startup:.2f} s "
-        f"for the paper and {imported['whole'] - imported['floor'] - startup:.2f} s for the import."
+        f"\nDjango start-up alone (python -c 'django.setup()'): {startup:.2f} s. The paper "
+        "command overlaps it with importing WeasyPrint (riskreg/head_start.py); the import "
+        f"spends {imported['whole'] - imported['floor'] - startup:.2f} s beyond start-up and "
+        "the read, checking rows and writing them with their history."
     )
     print(f"\n{os.cpu_count()} cores; bench took {time.perf_counter() - started:.0f} s.")
 
@@ -251,11 +257,11 @@ def print_table(small, large, quarter, report, imported, rates) -> None:
     rows.append(
         (
             "paper peak memory",
-            f"{report['peak']} MB",
+            f"{report['peak']} MB × 2 processes; {report['one_core_peak']} MB on 1 core",
             f"{report['floor_peak']} MB",
             "",
             "≤ 400 MB",
-            verdict(report["peak"] <= 400),
+            verdict(max(2 * report["peak"], report["one_core_peak"]) <= 400),
         )
     )
     for name in large:

@@ -12,7 +12,7 @@ from commitments.exporters import export_plan
 from commitments.forms import CommitmentFilterForm, StatusForm, status_initial
 from commitments.importers import import_plan
 from commitments.models import Commitment, Period, QuarterlyStatus
-from riskreg.history import changes
+from riskreg.history import page_of_changes
 from riskreg.uploads import upload_flow
 from riskreg.workbooks import xlsx_response
 
@@ -73,7 +73,7 @@ def commitment_detail(request, ref):
         {
             "commitment": commitment,
             "statuses": statuses,
-            "changes": changes(records, describe_record),
+            "changes": page_of_changes(records, describe_record, request.GET.get("page")),
             "current_period": period,
             "can_update": period
             and not period.is_locked

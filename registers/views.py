@@ -21,7 +21,7 @@ from registers.forms import (
 from registers.heatmap import heatmap
 from registers.importers import import_risks
 from registers.models import Action, Control, Issue, Risk, RiskReview
-from riskreg.history import changes
+from riskreg.history import page_of_changes
 from riskreg.uploads import upload_flow
 from riskreg.workbooks import xlsx_response
 
@@ -80,7 +80,7 @@ def risk_detail(request, ref):
             if risk.status == Risk.Status.CRYSTALLISED
             else None,
             "period": period,
-            "changes": changes(records, describe_record),
+            "changes": page_of_changes(records, describe_record, request.GET.get("page")),
         },
     )
 

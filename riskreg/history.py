@@ -3,7 +3,10 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.core.paginator import Page, Paginator
 from django.db import models
+
+CHANGES_PER_PAGE = 50
 
 # Parents and periods are named by `describe`, so they are not listed as changes.
 SKIPPED = {"id", "version", "ref_sort", "commitment", "risk", "period"}
@@ -78,6 +81,11 @@ def changes(records: list, describe) -> list[Change]:
             previous = record
     result.sort(key=lambda c: c.when, reverse=True)
     return result
+
+
+def page_of_changes(records: list, describe, number) -> Page:
+    """One page of changes(records, describe), newest first; `number` as the URL gave it."""
+    return Paginator(changes(records, describe), CHANGES_PER_PAGE).get_page(number)
 
 
 def related_names(records: list) -> dict:

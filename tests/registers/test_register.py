@@ -120,6 +120,22 @@ def test_two_concurrent_edits_of_a_risk_cannot_overwrite_each_other(login):
     assert risk.title == "First editor's title"
 
 
+def test_a_long_change_history_shows_fifty_changes_a_page_newest_first(login):
+    risk = make_risk(title="Title 0")
+    for number in range(1, 60):
+        risk.title = f"Title {number}"
+        risk.save()
+    client = login("Viewer")
+    first = client.get(f"/risks/{risk.ref}/").content.decode()
+    assert "Changes 1 to 50 of" in first and "Page 1 of 2" in first
+    assert "Title 59" in first and "Title 5<" not in first
+    assert 'href="?page=2#history"' in first
+    second = client.get(f"/risks/{risk.ref}/?page=2").content.decode()
+    assert "Risk created" in second and "Title 5<" in second
+    # A page number past the end shows the last page rather than an error.
+    assert "Risk created" in client.get(f"/risks/{risk.ref}/?page=99").content.decode()
+
+
 def test_an_officer_reviews_a_risk_and_the_history_shows_it(login, quarters):
     risk = make_risk()
     make_review(risk, quarters[1], 2, 3)

@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from commitments.models import Commitment, Period, Person, PolicyArea, QuarterlyStatus
+from riskreg.admin import VersionedAdmin
 
 
 @admin.register(Person)
@@ -31,11 +32,10 @@ class CommitmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(QuarterlyStatus)
-class QuarterlyStatusAdmin(SimpleHistoryAdmin):
+class QuarterlyStatusAdmin(VersionedAdmin):
     list_display = ["commitment", "period", "rag", "red_for_resourcing"]
     list_filter = ["period", "rag"]
     list_select_related = ["commitment", "period"]
-    exclude = ["version"]
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.period.is_locked:

@@ -2,6 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from registers.models import Action, Control, Issue, Risk, RiskReview
+from riskreg.admin import VersionedAdmin
 
 
 class ControlInline(admin.TabularInline):
@@ -15,20 +16,18 @@ class ActionInline(admin.TabularInline):
 
 
 @admin.register(Risk)
-class RiskAdmin(SimpleHistoryAdmin):
+class RiskAdmin(VersionedAdmin):
     list_display = ["ref", "title", "owner", "status", "category"]
     list_filter = ["status", "category"]
     search_fields = ["ref", "title"]
     inlines = [ControlInline, ActionInline]
     filter_horizontal = ["policy_areas", "commitments"]
-    exclude = ["version"]
 
 
 @admin.register(RiskReview)
-class RiskReviewAdmin(SimpleHistoryAdmin):
+class RiskReviewAdmin(VersionedAdmin):
     list_display = ["risk", "period", "likelihood", "impact"]
     list_filter = ["period"]
-    exclude = ["version"]
 
     def has_change_permission(self, request, obj=None):
         if obj is not None and obj.period.is_locked:

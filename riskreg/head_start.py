@@ -15,17 +15,19 @@ import os
 PRELOAD = {"committee_report": "weasyprint"}
 
 _connection = None
+_process = None
 
 
 def start(argv: list[str]) -> None:
     """Start the process when this command has a library to preload and there is a core for it."""
-    global _connection
+    global _connection, _process
     library = PRELOAD.get(argv[1] if len(argv) > 1 else "")
     if library is None or cores() < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return
     context = multiprocessing.get_context("fork")
     ours, theirs = context.Pipe()
-    context.Process(target=serve, args=(theirs, library), daemon=True).start()
+    _process = context.Process(target=serve, args=(theirs, ours, library), daemon=True)
+    _process.start()
     theirs.close()
     _connection = ours
 
@@ -37,7 +39,8 @@ def cores() -> int:
     return os.cpu_count() or 1
 
 
-def serve(connection, library: str) -> None:
+def serve(connection, commands_end, library: str) -> None:
+    commands_end.close()  # so that when the command's process ends, recv() sees it
     # This process does one command's work and exits, so the cyclic garbage collector
     # would only cost time: about a tenth of WeasyPrint's, for 1 MB of memory on a paper.
     gc.disable()
@@ -69,7 +72,10 @@ def call(function, *args):
 
 
 def stop() -> None:
-    global _connection
+    """End the process now, rather than when the command's process exits."""
+    global _connection, _process
     if _connection is not None:
         _connection.close()
-        _connection = None
+        _process.terminate()
+        _process.join()
+        _connection = _process = None

@@ -59,6 +59,19 @@ def test_if_the_head_start_dies_the_work_is_done_in_this_process(two_cores):
     assert head_start.call(os.getpid) == os.getpid()
 
 
+def test_the_head_start_ends_when_stopped_or_when_the_command_process_lets_go(two_cores):
+    head_start.start(["manage.py", "committee_report"])
+    process = head_start._process
+    head_start.stop()
+    assert not process.is_alive()
+    head_start.start(["manage.py", "committee_report"])
+    process = head_start._process
+    head_start._connection.close()  # as when the command's process ends
+    process.join(timeout=30)
+    assert process.exitcode == 0
+    head_start._connection = head_start._process = None
+
+
 def test_the_paper_command_with_its_head_start_fails_cleanly_and_at_once():
     result = subprocess.run(
         [

@@ -11,6 +11,7 @@ import gc
 import importlib
 import multiprocessing
 import os
+import signal
 
 PRELOAD = {"committee_report": "weasyprint"}
 
@@ -41,6 +42,7 @@ def cores() -> int:
 
 def serve(connection, commands_end, library: str) -> None:
     commands_end.close()  # so that when the command's process ends, recv() sees it
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the command's to handle
     # This process does one command's work and exits, so the cyclic garbage collector
     # would only cost time: about a tenth of WeasyPrint's, for 1 MB of memory on a paper.
     gc.disable()

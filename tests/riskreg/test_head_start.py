@@ -1,4 +1,5 @@
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -51,6 +52,13 @@ def test_an_error_in_the_head_start_is_raised_in_the_command(two_cores):
     with pytest.raises(ValueError, match="invalid literal"):
         head_start.call(int, "not a number")
     assert head_start.call(int, "12") == 12  # and it goes on serving
+
+
+def test_ctrl_c_is_left_to_the_command(two_cores):
+    head_start.start(["manage.py", "committee_report"])
+    helper = head_start.call(os.getpid)
+    os.kill(helper, signal.SIGINT)
+    assert head_start.call(os.getpid) == helper
 
 
 def test_if_the_head_start_dies_the_work_is_done_in_this_process(two_cores):

@@ -1,10 +1,12 @@
 """Who changed what, when: field-by-field changes from simple-history records."""
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db import models
+from django.utils import dateformat, timezone
 
 CHANGES_PER_PAGE = 50
 
@@ -39,6 +41,10 @@ def display(field, value, names: dict) -> str:
         return str(dict(field.flatchoices).get(value, value))
     if isinstance(value, bool):
         return "Yes" if value else "No"
+    if isinstance(value, datetime.datetime):
+        return dateformat.format(timezone.localtime(value), "j M Y H:i")
+    if isinstance(value, datetime.date):
+        return dateformat.format(value, "j M Y")
     return str(value)
 
 

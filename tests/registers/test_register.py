@@ -136,6 +136,24 @@ def test_a_long_change_history_shows_fifty_changes_a_page_newest_first(login):
     assert "Risk created" in client.get(f"/risks/{risk.ref}/?page=99").content.decode()
 
 
+def test_the_history_shows_dates_and_times_as_people_write_them(login, quarters):
+    import datetime
+
+    risk = make_risk(date_identified=datetime.date(2025, 4, 1))
+    client = login("Risk editor")
+    client.post(
+        f"/risks/{risk.ref}/review/",
+        {"likelihood": 4, "impact": 3, "commentary": "", "seen_version": 0},
+    )
+    page = client.get(f"/risks/{risk.ref}/").content.decode()
+    history = page[page.index('id="history"') :]
+    assert (
+        '<td>Date identified</td><td class="text-pre">—</td><td class="text-pre">1 Apr 2025</td>'
+        in history
+    )
+    assert "Reviewed at" in history and "+00:00" not in history
+
+
 def test_an_officer_reviews_a_risk_and_the_history_shows_it(login, quarters):
     risk = make_risk()
     make_review(risk, quarters[1], 2, 3)

@@ -15,13 +15,21 @@ SKIPPED = {"id", "version", "ref_sort", "commitment", "risk", "period"}
 
 
 @dataclass
-class Change:
-    when: object
-    who: str
-    what: str
+class FieldChange:
     field: str
     old: str
     new: str
+
+
+@dataclass
+class Change:
+    """One save: who made it, when, to what, and each field it changed."""
+
+    when: object
+    who: str
+    what: str
+    created: bool
+    fields: list[FieldChange]
 
 
 def tracked_fields(history_model) -> list:
@@ -49,10 +57,11 @@ def display(field, value, names: dict) -> str:
 
 
 def changes(records: list, describe) -> list[Change]:
-    """Every change in `records` (history rows of one or more objects), newest first.
+    """Every save in `records` (history rows of one or more objects), newest first.
 
     `describe(record)` names the object a record belongs to, e.g. "2025/26 Q3 status".
-    A created object is listed field by field against nothing.
+    A created object lists the fields it was created with; a save that changed no field
+    shown here is left out.
     """
     by_object = defaultdict(list)
     for record in records:
@@ -64,29 +73,40 @@ def changes(records: list, describe) -> list[Change]:
         fields = tracked_fields(history_model)
         previous = None
         for record in rows:
-            for field in fields:
-                attr = field.attname
-                new = getattr(record, attr)
-                old = getattr(previous, attr) if previous else None
-                if previous is None and new in (None, "", False):
-                    continue
-                if previous is not None and old == new:
-                    continue
+            changed = [
+                FieldChange(
+                    field=str(field.verbose_name),
+                    old=display(field, getattr(previous, field.attname), names) if previous else "",
+                    new=display(field, getattr(record, field.attname), names),
+                )
+                for field in fields
+                if (
+                    getattr(previous, field.attname) != getattr(record, field.attname)
+                    if previous
+                    else getattr(record, field.attname) not in (None, "", False)
+                )
+            ]
+            # A time moved on by seconds reads the same: not a change anyone can see.
+            changed = [c for c in changed if c.old != c.new]
+            deleted = record.history_type == "-"
+            if changed or deleted:
+                suffix = " deleted" if deleted else " created" if previous is None else ""
                 result.append(
                     Change(
                         when=record.history_date,
-                        who=record.history_user.get_full_name() or record.history_user.username
-                        if record.history_user
-                        else "system",
-                        what=describe(record) + (" created" if previous is None else ""),
-                        field=str(field.verbose_name),
-                        old=display(field, old, names) if previous else "—",
-                        new=display(field, new, names),
+                        who=who(record),
+                        what=describe(record) + suffix,
+                        created=previous is None,
+                        fields=[] if deleted else changed,
                     )
                 )
             previous = record
     result.sort(key=lambda c: c.when, reverse=True)
     return result
+
+
+def who(record) -> str:
+    return name_of(record.history_user) if record.history_user else "system"
 
 
 def page_of_changes(records: list, describe, number) -> Page:
@@ -105,10 +125,18 @@ def related_names(records: list) -> dict:
                 continue
             history_field = record._meta.get_field(field.name)
             if history_field.is_cached(record):
-                names[(field.related_model, pk)] = str(history_field.get_cached_value(record))
+                names[(field.related_model, pk)] = name_of(history_field.get_cached_value(record))
             else:
                 wanted[field.related_model].add(pk)
     for model, ids in wanted.items():
         for pk, obj in model._default_manager.in_bulk(ids).items():
-            names[(model, pk)] = str(obj)
+            names[(model, pk)] = name_of(obj)
     return names
+
+
+def name_of(obj) -> str:
+    """A user by their full name when they have one; anything else as itself."""
+    if obj is None:
+        return "—"
+    full_name = obj.get_full_name() if hasattr(obj, "get_full_name") else ""
+    return full_name or str(obj)

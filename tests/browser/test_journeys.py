@@ -25,8 +25,11 @@ def test_an_officer_raises_a_likelihood_and_sees_it_on_the_heat_map_and_in_histo
     page.get_by_label("Likelihood").select_option(label="Likely")
     page.get_by_role("button", name="Save review").click()
     assert page.get_by_text("2025/26 Q3 review of OPCC-R05 saved.").is_visible()
-    history = page.locator("#history + div table").inner_text()
-    assert re.search(r"2025/26 Q3 review\s+Likelihood\s+Possible\s+Likely", history)
+    history = page.locator(".history-table").inner_text()
+    # "from" and "to" are visually hidden, for screen readers; innerText puts them on lines.
+    assert re.search(
+        r"2025/26 Q3 review\s+Likelihood:\s+from\s+Possible\s+→\s+to\s+Likely", history
+    )
     assert ": 2 risks with" in heat_map_label(page, demo_site, "Likely", "Moderate")
 
 

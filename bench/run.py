@@ -229,8 +229,7 @@ def main() -> None:
     rates = throughput()
     print_table(small["pages"], large["pages"], large["busiest"], report, imported, rates)
     print(
-        f"\nDjango start-up alone (python -c 'django.setup()'): {startup:.2f} s. The paper "
-        "command overlaps it with importing WeasyPrint (riskreg/head_start.py); the import "
+        f"\nDjango start-up alone (python -c 'django.setup()'): {startup:.2f} s; the import "
         f"spends {imported['whole'] - imported['floor'] - startup:.2f} s beyond start-up and "
         "the read, checking rows and writing them with their history."
     )

@@ -2,7 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from commitments.models import Commitment, Period, Person, PolicyArea, QuarterlyStatus
-from riskreg.admin import VersionedAdmin
+from riskreg.shared.admin import VersionedAdmin
 
 
 @admin.register(Person)

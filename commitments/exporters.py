@@ -2,7 +2,7 @@
 
 from commitments.importers import COMMITMENT_COLUMNS, STATUS_COLUMNS
 from commitments.models import Commitment, QuarterlyStatus
-from riskreg.workbooks import new_workbook
+from riskreg.shared.workbooks import new_workbook
 
 
 def export_plan() -> bytes:

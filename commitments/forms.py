@@ -1,5 +1,3 @@
-from functools import partial
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
@@ -11,17 +9,12 @@ from commitments.models import (
     PolicyArea,
     QuarterlyStatus,
     Rag,
-    current_of,
 )
 
 
 class PeriodChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, period):
         return f"{period} ({period.get_state_display()})"
-
-
-def id_name_choices(model, empty_label: str) -> list[tuple]:
-    return [("", empty_label), *model.objects.values_list("pk", "name")]
 
 
 class CommitmentFilterForm(forms.Form):
@@ -49,26 +42,19 @@ class CommitmentFilterForm(forms.Form):
         empty_value=25,
     )
 
-    def __init__(self, *args, periods: list[Period] | None = None, **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             css = "form-control" if isinstance(field, forms.CharField) else "form-select"
             field.widget.attrs["class"] = css
-        if periods is not None:  # already loaded by the view: no second query for the choices
-            period = self.fields["period"]
-            period.choices = [(p.pk, period.label_from_instance(p)) for p in periods]
-        # Plain (id, name) pairs, read only if the select box is drawn.
-        for name, model in (("policy_area", PolicyArea), ("lead", Person)):
-            field = self.fields[name]
-            field.choices = partial(id_name_choices, model, field.empty_label)
 
-    def period_in(self, periods: list[Period]) -> Period | None:
-        """The chosen period, from `periods`, or the current one."""
+    def chosen_period(self) -> Period | None:
+        """The period asked for, or the current one (shown as chosen in the select)."""
         chosen = self.cleaned_data.get("period") if self.is_valid() else None
         if chosen:
-            return next(p for p in periods if p.pk == chosen.pk)
-        current = current_of(periods)
-        if current is not None:  # so the select shows the period the page is about
+            return chosen
+        current = Period.objects.current()
+        if current is not None:
             self.initial["period"] = current.pk
         return current
 
@@ -156,17 +142,3 @@ class CommitmentForm(forms.ModelForm):
     class Meta:
         model = Commitment
         fields = ["ref", "policy_area", "text", "smt_lead", "officer_lead", "wmp_lead", "timescale"]
-
-
-class UploadForm(forms.Form):
-    workbook = forms.FileField(
-        help_text="An Excel workbook (.xlsx) of at most 10 MB, in the format the export writes."
-    )
-
-    def clean_workbook(self):
-        upload = self.cleaned_data["workbook"]
-        if not upload.name.lower().endswith(".xlsx"):
-            raise ValidationError("Only Excel workbooks (.xlsx) can be imported.")
-        if upload.size > 10 * 1024 * 1024:
-            raise ValidationError("The file is over 10 MB.")
-        return upload

@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -15,12 +16,12 @@ from commitments.models import (
     natural_key,
 )
 from commitments.periods import Quarter
-from riskreg.workbooks import (
+from riskreg.shared.workbooks import (
     ImportResult,
     Problems,
+    Row,
     choice,
     open_workbook,
-    parse_quarter,
     read_sheet,
     require,
 )
@@ -58,6 +59,17 @@ class StatusRow:
     update: str
     red_for_resourcing: bool
     row: int = 0
+
+
+def parse_quarter(row: Row, problems: Problems):
+    """The row's Quarter as a Quarter; None (and a problem) when it is missing or wrong."""
+    if not require(row, "Quarter", problems):
+        return None
+    try:
+        return Quarter.parse(row.text("Quarter"))
+    except ValidationError as error:
+        problems.add(row.sheet, row.number, "Quarter", " ".join(error.messages))
+        return None
 
 
 def check_plan(data: bytes) -> tuple[list[CommitmentRow], list[StatusRow], Problems]:

@@ -45,20 +45,8 @@ class PeriodQuerySet(models.QuerySet):
         return self.filter(year=quarter.year, number=quarter.number).first()
 
     def current(self) -> "Period | None":
-        return current_of(list(self.all()))
-
-
-def current_of(periods: list["Period"]) -> "Period | None":
-    """The latest open period, or the latest of all when every one is locked.
-
-    Each period's previous one is linked from the same list, so Period.previous()
-    needs no query.
-    """
-    by_quarter = {p.quarter: p for p in periods}
-    for period in periods:
-        period._previous = by_quarter.get(period.quarter.previous)
-    open_ones = [p for p in periods if not p.is_locked]
-    return (open_ones or periods or [None])[-1]
+        """The latest open period, or the latest of all when every one is locked."""
+        return self.filter(state=Period.State.OPEN).last() or self.last()
 
 
 class Period(models.Model):
@@ -101,9 +89,7 @@ class Period(models.Model):
         return self.state == self.State.LOCKED
 
     def previous(self) -> "Period | None":
-        if not hasattr(self, "_previous"):
-            self._previous = Period.objects.for_quarter(self.quarter.previous)
-        return self._previous
+        return Period.objects.for_quarter(self.quarter.previous)
 
     def check_open(self) -> None:
         if self.is_locked:

@@ -4,7 +4,6 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from commitments import dashboard as plan_dashboard
@@ -12,9 +11,9 @@ from commitments.exporters import export_plan
 from commitments.forms import CommitmentFilterForm, StatusForm, status_initial
 from commitments.importers import import_plan
 from commitments.models import Commitment, Period, QuarterlyStatus
-from riskreg.history import page_of_changes
-from riskreg.uploads import upload_flow
-from riskreg.workbooks import xlsx_response
+from riskreg.shared.history import page_of_changes
+from riskreg.shared.uploads import upload_flow
+from riskreg.shared.workbooks import xlsx_response
 
 PAGE_SIZE = 25  # a screenful by default; the filter's "Show" offers 100 or all
 
@@ -25,9 +24,8 @@ def get_commitment(ref: str) -> Commitment:
 
 @permission_required("commitments.view_commitment", raise_exception=True)
 def commitment_list(request):
-    periods = list(Period.objects.all())
-    form = CommitmentFilterForm(request.GET or None, periods=periods)
-    period = form.period_in(periods)
+    form = CommitmentFilterForm(request.GET or None)
+    period = form.chosen_period()
     if period is None:
         return render(request, "commitments/commitment_list.html", {"form": form, "page": None})
     previous = period.previous()
@@ -47,7 +45,6 @@ def commitment_list(request):
             "period": period,
             "previous": previous,
             "query": query.urlencode(),
-            "detail_url": reverse("commitments:detail", args=["-"]).removesuffix("-/"),
         },
     )
 
@@ -180,9 +177,8 @@ def save_grid(forms: list[StatusForm], period: Period, user) -> int | None:
 
 @permission_required("commitments.view_quarterlystatus", raise_exception=True)
 def dashboard(request):
-    periods = list(Period.objects.all())
-    form = CommitmentFilterForm(request.GET or None, periods=periods)
-    period = form.period_in(periods)
+    form = CommitmentFilterForm(request.GET or None)
+    period = form.chosen_period()
     context = plan_dashboard.summary(period) if period else {}
     return render(
         request, "commitments/dashboard.html", {"form": form, "period": period, **context}

@@ -2,7 +2,7 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from registers.models import Action, Control, Issue, Risk, RiskReview
-from riskreg.admin import VersionedAdmin
+from riskreg.shared.admin import VersionedAdmin
 
 
 class ControlInline(admin.TabularInline):

@@ -2,7 +2,7 @@
 
 from registers.importers import ACTION_COLUMNS, CONTROL_COLUMNS, REVIEW_COLUMNS, RISK_COLUMNS
 from registers.models import Action, Control, Risk, RiskReview
-from riskreg.workbooks import new_workbook
+from riskreg.shared.workbooks import new_workbook
 
 
 def export_risks() -> bytes:

@@ -2,16 +2,16 @@
 
 from django.db import transaction
 
+from commitments.importers import parse_quarter
 from commitments.models import Period, Person
 from registers.models import Action, Control, Risk, RiskReview
-from riskreg.workbooks import (
+from riskreg.shared.workbooks import (
     ImportResult,
     Problems,
     choice,
     open_workbook,
     parse_date,
     parse_one_to_five,
-    parse_quarter,
     read_sheet,
     require,
 )

@@ -21,9 +21,9 @@ from registers.forms import (
 from registers.heatmap import heatmap
 from registers.importers import import_risks
 from registers.models import Action, Control, Issue, Risk, RiskReview
-from riskreg.history import page_of_changes
-from riskreg.uploads import upload_flow
-from riskreg.workbooks import xlsx_response
+from riskreg.shared.history import page_of_changes
+from riskreg.shared.uploads import upload_flow
+from riskreg.shared.workbooks import xlsx_response
 
 
 def get_risk(ref: str) -> Risk:

@@ -1,18 +1,41 @@
-"""The paper as HTML, and as PDF through reports.pdf."""
+"""The paper as HTML, and as a tagged PDF that fetches nothing from outside static/."""
 
 from pathlib import Path
+from urllib.parse import unquote
 
 from django.conf import settings
 from django.template.loader import render_to_string
 
-from reports import pdf
 from reports.compose import compose
 
 STATIC_ROOTS = [Path(d).resolve() for d in settings.STATICFILES_DIRS]
 
 
+class RefusedFetch(ValueError):
+    pass
+
+
 def static_only_fetcher():
-    return pdf.static_only_fetcher(STATIC_ROOTS)
+    """A WeasyPrint fetcher that reads files under static/ and refuses every other URL.
+
+    Refused URLs are kept on `.refused`, so tests can show nothing was fetched.
+    """
+    from weasyprint.urls import URLFetcher
+
+    class StaticOnlyFetcher(URLFetcher):
+        def __init__(self):
+            super().__init__(allowed_protocols={"file"}, allow_redirects=False)
+            self.refused: list[str] = []
+
+        def fetch(self, url, headers=None):
+            if url.startswith("file://"):
+                path = Path(unquote(url.removeprefix("file://").split("?")[0])).resolve()
+                if any(path.is_relative_to(root) for root in STATIC_ROOTS) and path.is_file():
+                    return super().fetch(url, headers)
+            self.refused.append(url)
+            raise RefusedFetch(f"riskreg fetches nothing outside static/ for a paper: {url}")
+
+    return StaticOnlyFetcher()
 
 
 def paper_html(paper, stylesheet: str | None = None) -> str:
@@ -23,7 +46,12 @@ def paper_html(paper, stylesheet: str | None = None) -> str:
 
 
 def html_to_pdf(html: str, fetcher=None) -> bytes:
-    return pdf.html_to_pdf(html, STATIC_ROOTS, fetcher)
+    """A tagged PDF (PDF/UA-1); relative URLs are read from static/."""
+    from weasyprint import HTML  # imported here: it is slow to import and only papers need it
+
+    fetcher = static_only_fetcher() if fetcher is None else fetcher
+    base = STATIC_ROOTS[0].as_uri() + "/"
+    return HTML(string=html, base_url=base, url_fetcher=fetcher).write_pdf(pdf_variant="pdf/ua-1")
 
 
 def paper_pdf(paper) -> bytes:

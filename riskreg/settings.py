@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "riskreg",
+    "riskreg.shared",
     "commitments",
     "registers",
     "reports",
@@ -117,14 +118,11 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
-# Every select box iterates its queryset with .iterator(); on PostgreSQL that opens a
-# server-side cursor, three round trips where one will do for lists this short.
-DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "riskreg.backends.ModelBackendOneQuery",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -1,5 +1,5 @@
 from django import template
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from commitments.models import Rag
@@ -41,23 +41,4 @@ def direction(word: str):
         css,
         ARROWS.get(word, ""),
         word,
-    )
-
-
-@register.filter
-def options(bound_field) -> str:
-    """The <option>s of a select, for filter forms drawn without widget templates.
-
-    Django renders each option through a template, which on a list page's filter form costs
-    more than the rows; this builds the same markup in Python, escaped.
-    """
-    chosen = bound_field.value()
-    chosen = {str(v) for v in chosen} if isinstance(chosen, list | tuple) else {str(chosen or "")}
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}</option>',
-        (
-            (value, mark_safe(" selected") if str(value) in chosen else "", label)
-            for value, label in bound_field.field.choices
-        ),
     )

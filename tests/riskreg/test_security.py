@@ -10,7 +10,7 @@ from django.test import Client
 
 from commitments.importers import import_plan
 from commitments.models import Commitment
-from riskreg.workbooks import WorkbookRefused
+from riskreg.shared.workbooks import WorkbookRefused
 from tests.factories import make_user
 from tests.riskreg.test_foundation import run_settings
 

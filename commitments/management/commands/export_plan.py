@@ -1,5 +1,5 @@
 from commitments.exporters import export_plan
-from riskreg.commands import ExportCommand
+from riskreg.shared.commands import ExportCommand
 
 
 class Command(ExportCommand):

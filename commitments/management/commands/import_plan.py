@@ -1,5 +1,5 @@
 from commitments.importers import import_plan
-from riskreg.commands import ImportCommand
+from riskreg.shared.commands import ImportCommand
 
 
 class Command(ImportCommand):

@@ -1,5 +1,5 @@
 from registers.exporters import export_risks
-from riskreg.commands import ExportCommand
+from riskreg.shared.commands import ExportCommand
 
 
 class Command(ExportCommand):

@@ -1,5 +1,5 @@
 from registers.importers import import_risks
-from riskreg.commands import ImportCommand
+from riskreg.shared.commands import ImportCommand
 
 
 class Command(ImportCommand):

@@ -6,16 +6,12 @@ from django.core.management.base import BaseCommand, CommandError
 
 from commitments.models import Period
 from commitments.periods import Quarter
-from reports import pdf
 from reports.models import Paper
-from reports.render import STATIC_ROOTS, paper_html
-from riskreg import head_start
+from reports.render import html_to_pdf, paper_html
 
 
 class Command(BaseCommand):
     help = "Render the committee paper for a quarter as PDF (and optionally HTML)."
-    # Start-up is most of what this command adds to WeasyPrint; `manage.py check` runs them.
-    requires_system_checks = []
 
     def add_arguments(self, parser):
         parser.add_argument("--quarter", required=True, help='The period, e.g. "2025/26 Q3".')
@@ -42,6 +38,5 @@ class Command(BaseCommand):
         document = paper_html(paper)
         if html:
             html.write_text(document, encoding="utf-8")
-        # WeasyPrint was imported while Django started, when manage.py could start it.
-        output.write_bytes(head_start.call(pdf.html_to_pdf, document, STATIC_ROOTS))
+        output.write_bytes(html_to_pdf(document))
         self.stdout.write(f"Wrote {paper} to {output}")

@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 
 import openpyxl
 from defusedxml import DefusedXmlException
-from django.core.exceptions import ValidationError
 
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
@@ -193,19 +192,6 @@ def xlsx_response(data: bytes, filename: str):
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-def parse_quarter(row: Row, problems: Problems):
-    """The row's Quarter as a Quarter; None (and a problem) when it is missing or wrong."""
-    from commitments.periods import Quarter
-
-    if not require(row, "Quarter", problems):
-        return None
-    try:
-        return Quarter.parse(row.text("Quarter"))
-    except ValidationError as error:
-        problems.add(row.sheet, row.number, "Quarter", " ".join(error.messages))
-        return None
 
 
 def new_workbook(sheets: dict[str, tuple[list[str], list[list]]]) -> bytes:

@@ -2,12 +2,27 @@
 
 import uuid
 
+from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 
-from commitments.forms import UploadForm
-from riskreg.workbooks import WorkbookRefused
+from riskreg.shared.workbooks import WorkbookRefused
+
+
+class UploadForm(forms.Form):
+    workbook = forms.FileField(
+        help_text="An Excel workbook (.xlsx) of at most 10 MB, in the format the export writes."
+    )
+
+    def clean_workbook(self):
+        upload = self.cleaned_data["workbook"]
+        if not upload.name.lower().endswith(".xlsx"):
+            raise ValidationError("Only Excel workbooks (.xlsx) can be imported.")
+        if upload.size > 10 * 1024 * 1024:
+            raise ValidationError("The file is over 10 MB.")
+        return upload
 
 
 def pending_path(name: str):

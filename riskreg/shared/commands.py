@@ -5,7 +5,7 @@ from pathlib import Path
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand, CommandError
 
-from riskreg.workbooks import WorkbookRefused
+from riskreg.shared.workbooks import WorkbookRefused
 
 
 class ImportCommand(BaseCommand):

@@ -1,8 +1,7 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from commitments.models import Commitment, Period, Person, PolicyArea, QuarterlyStatus
-from riskreg.shared.admin import VersionedAdmin
+from riskreg.shared.admin import HistoryAdmin, RecordAdmin
 
 
 @admin.register(Person)
@@ -13,8 +12,8 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Period)
-class PeriodAdmin(SimpleHistoryAdmin):
-    list_display = ["__str__", "state"]
+class PeriodAdmin(HistoryAdmin):
+    list_display = ["__str__", "state", "update_deadline"]
 
 
 @admin.register(PolicyArea)
@@ -24,7 +23,7 @@ class PolicyAreaAdmin(admin.ModelAdmin):
 
 
 @admin.register(Commitment)
-class CommitmentAdmin(SimpleHistoryAdmin):
+class CommitmentAdmin(RecordAdmin):
     list_display = ["ref", "policy_area", "smt_lead", "officer_lead"]
     list_filter = ["policy_area"]
     search_fields = ["ref", "text"]
@@ -32,17 +31,7 @@ class CommitmentAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(QuarterlyStatus)
-class QuarterlyStatusAdmin(VersionedAdmin):
+class QuarterlyStatusAdmin(RecordAdmin):
     list_display = ["commitment", "period", "rag", "red_for_resourcing"]
     list_filter = ["period", "rag"]
     list_select_related = ["commitment", "period"]
-
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.period.is_locked:
-            return False
-        return super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        if obj is not None and obj.period.is_locked:
-            return False
-        return super().has_delete_permission(request, obj)

@@ -1,5 +1,4 @@
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q
 
 from commitments.models import (
@@ -10,6 +9,7 @@ from commitments.models import (
     QuarterlyStatus,
     Rag,
 )
+from riskreg.shared.forms import DateInput, RecordForm
 
 
 class PeriodChoiceField(forms.ModelChoiceField):
@@ -85,60 +85,36 @@ class CommitmentFilterForm(forms.Form):
         return commitments
 
 
-class StatusForm(forms.Form):
-    """One commitment's status for one period; `version` carries optimistic locking."""
+class StatusForm(RecordForm):
+    """One commitment's status for one period, alone or as a row of My commitments."""
 
-    rag = forms.ChoiceField(label="RAG", choices=[("", "Choose…"), *Rag.choices])
-    update = forms.CharField(widget=forms.Textarea(attrs={"rows": 3}), required=False)
-    red_for_resourcing = forms.BooleanField(
-        required=False, help_text="Red because workload is being reallocated."
-    )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    class Meta(RecordForm.Meta):
+        model = QuarterlyStatus
+        fields = ["rag", "update", "red_for_resourcing"]
+        help_texts = {"red_for_resourcing": "Red because workload is being reallocated."}
 
-    def __init__(self, *args, commitment: Commitment, **kwargs):
+    def __init__(self, *args, commitment: Commitment, period: Period, status=None, **kwargs):
+        status = status or QuarterlyStatus(commitment=commitment, period=period)
+        super().__init__(*args, instance=status, **kwargs)
         self.commitment = commitment
-        super().__init__(*args, **kwargs)
-
-    def clean(self):
-        data = super().clean()
-        if data.get("red_for_resourcing") and data.get("rag") != Rag.RED:
-            self.add_error(
-                "red_for_resourcing", "Red for resourcing can only be ticked when the RAG is Red."
-            )
-        return data
+        self.fields["rag"].choices = [("", "Choose…"), *Rag.choices]
+        self.fields["update"].widget.attrs["rows"] = 3
 
     def has_changed(self) -> bool:
-        return any(name != "version" for name in self.changed_data)
-
-    def save(self, period: Period, user) -> QuarterlyStatus | None:
-        data = self.cleaned_data
-        try:
-            return QuarterlyStatus.objects.record(
-                commitment=self.commitment,
-                period=period,
-                rag=data["rag"],
-                update=data["update"],
-                red_for_resourcing=data["red_for_resourcing"],
-                seen_version=data["version"],
-                user=user,
-            )
-        except ValidationError as error:
-            self.add_error(None, error)
-            raise
+        return any(name != "lock_version" for name in self.changed_data)
 
 
-def status_initial(status: QuarterlyStatus | None) -> dict:
-    if status is None:
-        return {"version": 0, "rag": "", "update": "", "red_for_resourcing": False}
-    return {
-        "version": status.version,
-        "rag": status.rag,
-        "update": status.update,
-        "red_for_resourcing": status.red_for_resourcing,
-    }
+class PeriodForm(forms.ModelForm):
+    """The update deadline the plan manager sets when a period opens, and can change."""
 
-
-class CommitmentForm(forms.ModelForm):
     class Meta:
+        model = Period
+        fields = ["update_deadline"]
+        widgets = {"update_deadline": DateInput}
+        labels = {"update_deadline": "Update deadline"}
+
+
+class CommitmentForm(RecordForm):
+    class Meta(RecordForm.Meta):
         model = Commitment
         fields = ["ref", "policy_area", "text", "smt_lead", "officer_lead", "wmp_lead", "timescale"]

@@ -4,7 +4,6 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from commitments.models import (
     Commitment,
@@ -14,17 +13,11 @@ from commitments.models import (
     QuarterlyStatus,
     Rag,
     natural_key,
+    resourcing_problem,
 )
 from commitments.periods import Quarter
-from riskreg.shared.workbooks import (
-    ImportResult,
-    Problems,
-    Row,
-    choice,
-    open_workbook,
-    read_sheet,
-    require,
-)
+from riskreg.shared.imports import ImportResult, People, Upsert, checked
+from riskreg.shared.workbooks import Problems, Row, choice, open_workbook, read_sheet, require
 
 COMMITMENT_COLUMNS = [
     "Ref",
@@ -38,6 +31,8 @@ COMMITMENT_COLUMNS = [
 STATUS_COLUMNS = ["Ref", "Quarter", "RAG", "Update", "Red For Resourcing"]
 RAG_WORDS = [label for _, label in Rag.choices]
 RAG_BY_WORD = {label: value for value, label in Rag.choices}
+COMMITMENT = Commitment._meta.get_field
+PERSON_NAME = Person._meta.get_field("name")
 
 
 @dataclass
@@ -45,10 +40,9 @@ class CommitmentRow:
     ref: str
     policy_area: str
     text: str
-    smt_lead: str
-    officer_lead: str
-    wmp_lead: str
+    leads: dict  # column → name
     timescale: str
+    row: int
 
 
 @dataclass
@@ -58,10 +52,10 @@ class StatusRow:
     rag: str
     update: str
     red_for_resourcing: bool
-    row: int = 0
+    row: int
 
 
-def parse_quarter(row: Row, problems: Problems):
+def parse_quarter(row: Row, problems: Problems) -> Quarter | None:
     """The row's Quarter as a Quarter; None (and a problem) when it is missing or wrong."""
     if not require(row, "Quarter", problems):
         return None
@@ -90,158 +84,177 @@ def check_plan(data: bytes) -> tuple[list[CommitmentRow], list[StatusRow], Probl
         problems,
         optional_sheet=True,
     )
-    commitments, seen = [], {}
-    for row in commitment_rows:
-        ref = require(row, "Ref", problems)
-        if ref and ref in seen:
-            problems.add(row.sheet, row.number, "Ref", f"'{ref}' is already on row {seen[ref]}")
-        seen.setdefault(ref, row.number)
-        commitments.append(
-            CommitmentRow(
-                ref=ref,
-                policy_area=require(row, "Policy Area", problems),
-                text=require(row, "Individual Commitment", problems),
-                smt_lead=require(row, "SMT Lead", problems),
-                officer_lead=row.text("Officer Lead"),
-                wmp_lead=row.text("WMP Lead"),
-                timescale=row.text("Timescale"),
-            )
-        )
-    known_refs = set(seen) | set(Commitment.objects.values_list("ref", flat=True))
-    statuses, seen_status = [], {}
-    for row in status_rows:
-        ref = require(row, "Ref", problems)
-        if ref and ref not in known_refs:
-            problems.add(row.sheet, row.number, "Ref", f"'{ref}' is not a commitment")
-        quarter = parse_quarter(row, problems)
-        key = (ref, quarter)
-        if quarter and key in seen_status:
-            problems.add(
-                row.sheet,
-                row.number,
-                "Quarter",
-                f"{ref} {quarter} is already on row {seen_status[key]}",
-            )
-        seen_status.setdefault(key, row.number)
-        rag = choice(row, "RAG", RAG_WORDS, problems)
-        resourcing = choice(row, "Red For Resourcing", ["Yes", "No"], problems, required=False)
-        if resourcing == "Yes" and rag and rag != "Red":
-            problems.add(
-                row.sheet,
-                row.number,
-                "Red For Resourcing",
-                "'Yes' is only allowed when the RAG is Red",
-            )
-        statuses.append(
-            StatusRow(
-                ref=ref,
-                quarter=quarter,
-                rag=RAG_BY_WORD.get(rag, ""),
-                update=row.text("Update"),
-                red_for_resourcing=resourcing == "Yes",
-            )
-        )
+    commitments = [check_commitment(row, problems) for row in commitment_rows]
+    refs = duplicates(commitment_rows, commitments, lambda c: c.ref, "Ref", problems)
+    known = refs | set(Commitment.objects.values_list("ref", flat=True))
+    statuses = [check_status(row, known, problems) for row in status_rows]
+    duplicates(status_rows, statuses, lambda s: (s.ref, s.quarter), "Quarter", problems)
     return commitments, statuses, problems
 
 
-def person_named(name: str, people: dict, organisation=Person.Organisation.OPCC) -> int | None:
-    if not name:
-        return None
-    if name not in people:
-        people[name] = Person.objects.create(name=name, organisation=organisation)
-    return people[name].pk
+def duplicates(rows: list[Row], checked_rows: list, key, column: str, problems) -> set:
+    """Each key once: a second row with the same key is a problem naming the first."""
+    seen = {}
+    for row, item in zip(rows, checked_rows, strict=True):
+        value = key(item)
+        parts = value if isinstance(value, tuple) else (value,)
+        if not all(parts):
+            continue  # a missing ref or quarter is a problem of its own
+        if value in seen:
+            problems.add(row.sheet, row.number, column, f"this is already on row {seen[value]}")
+        seen.setdefault(value, row.number)
+    return set(seen)
 
 
-def import_plan(data: bytes, *, user=None, dry_run: bool = False) -> ImportResult:
+def check_commitment(row: Row, problems: Problems) -> CommitmentRow:
+    def text(column: str, model_field, required: bool = False) -> str:
+        value = require(row, column, problems) if required else row.text(column)
+        return checked(problems, row, column, value, model_field) or ""
+
+    return CommitmentRow(
+        ref=text("Ref", COMMITMENT("ref"), required=True),
+        policy_area=text("Policy Area", PolicyArea._meta.get_field("name"), required=True),
+        text=require(row, "Individual Commitment", problems),
+        leads={
+            "SMT Lead": text("SMT Lead", PERSON_NAME, required=True),
+            "Officer Lead": text("Officer Lead", PERSON_NAME),
+            "WMP Lead": text("WMP Lead", PERSON_NAME),
+        },
+        timescale=text("Timescale", COMMITMENT("timescale")),
+        row=row.number,
+    )
+
+
+def check_status(row: Row, known_refs: set, problems: Problems) -> StatusRow:
+    ref = require(row, "Ref", problems)
+    if ref and ref not in known_refs:
+        problems.add(row.sheet, row.number, "Ref", f"'{ref}' is not a commitment")
+    rag = RAG_BY_WORD.get(choice(row, "RAG", RAG_WORDS, problems), "")
+    resourcing = choice(row, "Red For Resourcing", ["Yes", "No"], problems, required=False)
+    problem = rag and resourcing_problem(rag, resourcing == "Yes")
+    if problem:
+        problems.add(row.sheet, row.number, "Red For Resourcing", problem)
+    return StatusRow(
+        ref=ref,
+        quarter=parse_quarter(row, problems),
+        rag=rag,
+        update=row.text("Update"),
+        red_for_resourcing=resourcing == "Yes",
+        row=row.number,
+    )
+
+
+def import_plan(
+    data: bytes, *, user=None, dry_run: bool = False, add_people: bool = False
+) -> ImportResult:
     commitment_rows, status_rows, problems = check_plan(data)
-    result = ImportResult(dry_run=dry_run)
-    if problems:
-        result.problems = problems.messages
+    result = ImportResult(dry_run=dry_run, problems=problems.messages)
+    if not result.ok:
         return result
     with transaction.atomic():
-        commitments = write_commitments(commitment_rows, result, user)
-        write_statuses(status_rows, commitments, result, user)
-        if dry_run or result.problems:
+        people = People(Person, add=add_people, result=result)
+        commitments, upsert = plan_commitments(commitment_rows, people, result, lock=not dry_run)
+        statuses = plan_statuses(status_rows, commitments, result, user, lock=not dry_run)
+        if result.ok:
+            upsert.save(user)
+            statuses.save(user)
+        if dry_run or not result.ok:
             transaction.set_rollback(True)
     return result
 
 
-def save_all(model, created: list, changed: list, fields: list[str], user) -> None:
-    """Write new and changed rows in a few queries, each with its history row."""
-    bulk_create_with_history(created, model, batch_size=500, default_user=user)
-    if changed:
-        bulk_update_with_history(changed, model, fields, batch_size=500, default_user=user)
-
-
-def write_commitments(rows: list[CommitmentRow], result: ImportResult, user) -> dict:
-    people = {p.name: p for p in Person.objects.all()}
+def plan_commitments(rows: list[CommitmentRow], people: People, result, lock: bool):
     areas = {a.name: a for a in PolicyArea.objects.all()}
-    existing = {c.ref: c for c in Commitment.objects.all()}
-    created, changed = [], []
+    stored = Commitment.objects.select_for_update() if lock else Commitment.objects.all()
+    existing = {c.ref: c for c in stored}
+    upsert = Upsert(
+        Commitment,
+        ["policy_area", "text", "smt_lead", "officer_lead", "wmp_lead", "timescale"],
+        result,
+    )
     for row in rows:
         if row.policy_area not in areas:
             areas[row.policy_area] = PolicyArea.objects.create(
                 name=row.policy_area, position=len(areas) + 1
             )
+        leads = {
+            column: people.get(name, "Commitments", row.row, column, **organisation(column))
+            for column, name in row.leads.items()
+        }
         values = {
             "policy_area_id": areas[row.policy_area].pk,
             "text": row.text,
-            "smt_lead_id": person_named(row.smt_lead, people),
-            "officer_lead_id": person_named(row.officer_lead, people),
-            "wmp_lead_id": person_named(row.wmp_lead, people, Person.Organisation.WMP),
+            "smt_lead_id": pk_of(leads["SMT Lead"]),
+            "officer_lead_id": pk_of(leads["Officer Lead"]),
+            "wmp_lead_id": pk_of(leads["WMP Lead"]),
             "timescale": row.timescale,
         }
-        commitment = existing.get(row.ref)
-        if commitment is None:
-            # bulk_create skips save(), so the natural sort key is set here.
-            commitment = Commitment(ref=row.ref, ref_sort=natural_key(row.ref), **values)
-            created.append(commitment)
-        elif any(getattr(commitment, k) != v for k, v in values.items()):
-            for field, value in values.items():
-                setattr(commitment, field, value)
-            changed.append(commitment)
-        existing[row.ref] = commitment
-    fields = ["policy_area", "text", "smt_lead", "officer_lead", "wmp_lead", "timescale"]
-    save_all(Commitment, created, changed, fields, user)
-    result.created += len(created)
-    result.changed += len(changed)
-    result.unchanged += len(rows) - len(created) - len(changed)
-    return existing
+        stored = existing.get(row.ref)
+        new = Commitment(ref=row.ref, ref_sort=natural_key(row.ref))  # bulk writes skip save()
+        upsert.add(stored, new, values, f"Commitment {row.ref}")
+        existing[row.ref] = stored or new
+    upsert.names = names_of(people, areas)
+    return existing, upsert
 
 
-def write_statuses(rows: list[StatusRow], commitments: dict, result: ImportResult, user) -> None:
+def organisation(column: str) -> dict:
+    return {"organisation": Person.Organisation.WMP} if column == "WMP Lead" else {}
+
+
+def pk_of(obj) -> int | None:
+    return obj.pk if obj is not None else None
+
+
+def names_of(people: People, areas: dict) -> dict:
+    names = {(Person, p.pk): p.name for p in people.by_name.values()}
+    names.update({(PolicyArea, a.pk): a.name for a in areas.values()})
+    return names
+
+
+def plan_statuses(rows: list[StatusRow], commitments: dict, result, user, lock: bool):
     periods = {p.quarter: p for p in Period.objects.all()}
-    stored = {(s.commitment_id, s.period_id): s for s in QuarterlyStatus.objects.all()}
-    created, changed = [], []
+    stored = QuarterlyStatus.objects.select_for_update() if lock else QuarterlyStatus.objects
+    existing = {(s.commitment_id, s.period_id): s for s in stored.all()}
+    upsert = Upsert(QuarterlyStatus, ["rag", "update", "red_for_resourcing"], result)
+    touched = set()
     for row in rows:
-        if row.quarter not in periods:
-            periods[row.quarter] = Period.objects.create(
-                year=row.quarter.year, number=row.quarter.number
-            )
-        commitment, period = commitments[row.ref], periods[row.quarter]
-        status = stored.get((commitment.pk, period.pk))
+        period = periods.get(row.quarter) or new_period(row.quarter, user)
+        periods[row.quarter] = period
+        commitment = commitments[row.ref]
+        status = existing.get((commitment.pk, period.pk))
         values = {
             "rag": row.rag,
             "update": row.update,
             "red_for_resourcing": row.red_for_resourcing,
         }
-        if status is not None and all(getattr(status, k) == v for k, v in values.items()):
-            continue
-        if period.is_locked:
-            # Only a change is refused, so a workbook exported earlier imports cleanly.
-            result.problems.append(
-                f"Sheet 'Quarterly Status', row {row.row}, column 'Quarter': "
-                f"{period} is locked, so its statuses cannot change"
-            )
-        elif status is None:
-            created.append(QuarterlyStatus(commitment=commitment, period=period, **values))
-        else:
-            for field, value in values.items():
-                setattr(status, field, value)
-            status.version += 1
-            changed.append(status)
-    fields = ["rag", "update", "red_for_resourcing", "version"]
-    save_all(QuarterlyStatus, created, changed, fields, user)
-    result.created += len(created)
-    result.changed += len(changed)
-    result.unchanged += len(rows) - len(created) - len(changed)
+        new = QuarterlyStatus(commitment=commitment, period=period)
+        if upsert.add(status, new, values, f"Commitment {row.ref} {period}"):
+            touched.add(period.pk)
+            refuse_if_locked(period, "Quarterly Status", row.row, result)
+    if lock and result.ok:
+        locked_meanwhile(touched, result)
+    return upsert
+
+
+def new_period(quarter: Quarter, user) -> Period:
+    """The plan import may name periods that do not exist yet (a new installation loading
+    its history): only a plan manager runs it, and periods are the plan manager's."""
+    period = Period(year=quarter.year, number=quarter.number)
+    period._history_user = user
+    period.save()
+    return period
+
+
+def refuse_if_locked(period: Period, sheet: str, row: int, result: ImportResult) -> None:
+    try:
+        period.check_open()
+    except ValidationError as error:
+        result.problems.append(f"Sheet '{sheet}', row {row}, column 'Quarter': {error.messages[0]}")
+
+
+def locked_meanwhile(period_ids: set, result: ImportResult) -> None:
+    """Lock the periods written to; one locked since it was read refuses the import."""
+    try:
+        Period.objects.check_open(period_ids)
+    except ValidationError as error:
+        result.problems.append(error.messages[0])

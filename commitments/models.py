@@ -2,11 +2,34 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import OuterRef, Q, Subquery, Value
 from simple_history.models import HistoricalRecords
 
 from commitments.periods import Quarter
+from riskreg.shared.records import Record
+from riskreg.shared.refs import REF_FORMAT, REF_PATTERN, validate_ref
+
+
+class PersonQuerySet(models.QuerySet):
+    def with_progress(self, period: "Period"):
+        """SMT leads with how many commitments they lead (`total`) and how many of those
+        have a status for `period` (`updated`), fewest updated first."""
+        updated = Q(smt_commitments__statuses__period=period)
+        return (
+            self.annotate(
+                total=models.Count("smt_commitments", distinct=True),
+                updated=models.Count("smt_commitments", filter=updated, distinct=True),
+            )
+            .filter(total__gt=0)
+            .order_by(models.F("updated") - models.F("total"), "name")
+        )
+
+    def named_like(self, name: str, count: int = 3) -> list[str]:
+        """The known names nearest to `name`, for a message about a typo."""
+        from difflib import get_close_matches
+
+        return get_close_matches(name, self.values_list("name", flat=True), n=count, cutoff=0.5)
 
 
 class Person(models.Model):
@@ -29,6 +52,8 @@ class Person(models.Model):
         related_name="person",
     )
 
+    objects = PersonQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name_plural = "people"
@@ -48,6 +73,29 @@ class PeriodQuerySet(models.QuerySet):
         """The latest open period, or the latest of all when every one is locked."""
         return self.filter(state=Period.State.OPEN).last() or self.last()
 
+    def open_next(self, *, update_deadline, user) -> "Period":
+        """Open the quarter after the latest period (or the current quarter, for the first)."""
+        import datetime
+
+        last = self.last()
+        quarter = last.quarter.next if last else Quarter.containing(datetime.date.today())
+        period = Period(year=quarter.year, number=quarter.number, update_deadline=update_deadline)
+        period._history_user = user
+        period.full_clean()
+        period.save()
+        return period
+
+    def annotate_updates(self):
+        """Each period with `updated`, how many commitments have a status for it."""
+        return self.annotate(updated=models.Count("statuses"))
+
+    def check_open(self, ids, *, lock: bool = True) -> None:
+        """Refuse unless every one of these periods is open; with `lock`, they stay as they
+        are (a publish cannot lock them) until the caller's transaction ends."""
+        periods = self.filter(pk__in=[pk for pk in ids if pk is not None]).order_by("pk")
+        for period in periods.select_for_update() if lock else periods:
+            period.check_open()
+
 
 class Period(models.Model):
     """A reporting quarter that statuses and reviews are recorded against."""
@@ -59,6 +107,11 @@ class Period(models.Model):
     year = models.PositiveSmallIntegerField(help_text="The year the financial year starts.")
     number = models.PositiveSmallIntegerField("quarter")
     state = models.CharField(max_length=10, choices=State.choices, default=State.OPEN)
+    update_deadline = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When leads should have updated their commitments for this period.",
+    )
     history = HistoricalRecords()
 
     objects = PeriodQuerySet.as_manager()
@@ -96,6 +149,12 @@ class Period(models.Model):
             raise ValidationError(
                 f"{self} is locked: its statuses and reviews can no longer change."
             )
+
+    def is_late(self, today) -> bool:
+        """Past its update deadline while still open: missing updates are late."""
+        return (
+            not self.is_locked and self.update_deadline is not None and today > self.update_deadline
+        )
 
 
 class PolicyArea(models.Model):
@@ -144,9 +203,15 @@ class CommitmentQuerySet(models.QuerySet):
     def led_by(self, person):
         return self.filter(Q(smt_lead=person) | Q(officer_lead=person))
 
+    def awaiting_update(self, period: "Period"):
+        """Commitments with no status yet for `period`."""
+        return self.exclude(statuses__period=period)
 
-class Commitment(models.Model):
-    ref = models.CharField(max_length=20, unique=True)
+
+class Commitment(Record):
+    ref = models.CharField(
+        max_length=20, unique=True, validators=[validate_ref], help_text=REF_FORMAT
+    )
     ref_sort = models.CharField(max_length=100, editable=False, db_index=True)
     policy_area = models.ForeignKey(
         PolicyArea, on_delete=models.PROTECT, related_name="commitments"
@@ -173,6 +238,13 @@ class Commitment(models.Model):
 
     class Meta:
         ordering = ["ref_sort"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ref__regex=REF_PATTERN),
+                name="commitment_ref_format",
+                violation_error_message=REF_FORMAT,
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.ref}: {self.text[:60]}"
@@ -199,73 +271,39 @@ class Commitment(models.Model):
         return user.has_perm("commitments.update_own_status") and self.is_led_by(user)
 
 
-class StaleEdit(ValidationError):
-    """Somebody else saved the same record after this form was opened."""
+RED_FOR_RESOURCING = "Red for resourcing is only for a commitment whose RAG is Red."
+
+
+def resourcing_problem(rag: str, red_for_resourcing: bool) -> str:
+    """Red for resourcing is a kind of Red: '' when the pair is allowed."""
+    return RED_FOR_RESOURCING if red_for_resourcing and rag != Rag.RED else ""
+
+
+class PeriodRecord(Record):
+    """A record of one reporting period (a quarterly status, a risk review): it is added,
+    changed and deleted only while its period is open, in every door."""
+
+    class Meta:
+        abstract = True
+
+    def check_rules(self, *, deleting: bool = False, lock: bool = True) -> None:
+        super().check_rules(deleting=deleting, lock=lock)
+        stored = type(self)._default_manager.filter(pk=self.pk).values_list("period_id")
+        periods = {self.period_id, *(row[0] for row in stored)} if self.pk else {self.period_id}
+        Period.objects.check_open(periods, lock=lock)
 
 
 class QuarterlyStatusQuerySet(models.QuerySet):
-    def record(
-        self,
-        *,
-        commitment,
-        period,
-        rag,
-        update="",
-        red_for_resourcing=False,
-        seen_version=0,
-        user=None,
-    ) -> "QuarterlyStatus | None":
-        """Save a commitment's status for a period if it changed (see save_for_period)."""
-        return save_for_period(
-            self,
-            parent={"commitment": commitment},
-            period=period,
-            values={"rag": rag, "update": update, "red_for_resourcing": red_for_resourcing},
-            seen_version=seen_version,
-            user=user,
-            what=f"The {period} status of commitment {commitment.ref}",
+    def with_last_save(self):
+        """Each status with when it was last saved (`saved_at`) and by whom (`saved_by_id`)."""
+        last = QuarterlyStatus.history.filter(id=OuterRef("pk")).order_by("-history_date")
+        return self.annotate(
+            saved_at=Subquery(last.values("history_date")[:1]),
+            saved_by_id=Subquery(last.values("history_user_id")[:1]),
         )
 
 
-def save_for_period(
-    queryset,
-    *,
-    parent: dict,
-    period: "Period",
-    values: dict,
-    seen_version: int,
-    user,
-    what: str,
-    stamp: dict | None = None,
-):
-    """Create or change the one record of `parent` in an open `period` (a status, a review).
-
-    Optimistic locking: refused with StaleEdit when someone saved it after `seen_version`
-    (0 for "it did not exist yet"). Returns None, writing nothing, when no value differs.
-    `stamp` (who reviewed, say) is written with a change but does not make one.
-    """
-    period.check_open()
-    with transaction.atomic():
-        record = queryset.select_for_update().filter(period=period, **parent).first()
-        record = record or queryset.model(period=period, version=0, **parent)
-        if record.version != seen_version:
-            raise StaleEdit(
-                f"{what} was changed by someone else while you were editing it. Your changes "
-                "were not saved: look at the new values and make your change again."
-            )
-        if record.pk and all(getattr(record, k) == v for k, v in values.items()):
-            return None
-        for field, value in {**values, **(stamp or {})}.items():
-            setattr(record, field, value)
-        record.version += 1
-        record.full_clean(exclude=[*parent, "period"], validate_constraints=False)
-        if user is not None:
-            record._history_user = user
-        record.save()
-        return record
-
-
-class QuarterlyStatus(models.Model):
+class QuarterlyStatus(PeriodRecord):
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="statuses")
     period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="statuses")
     rag = models.CharField("RAG", max_length=12, choices=Rag.choices)
@@ -274,8 +312,7 @@ class QuarterlyStatus(models.Model):
         default=False,
         help_text="Red because workload is being reallocated, not because delivery is in doubt.",
     )
-    version = models.PositiveIntegerField(default=1)
-    history = HistoricalRecords(excluded_fields=["version"])
+    history = HistoricalRecords()
 
     objects = QuarterlyStatusQuerySet.as_manager()
 
@@ -289,21 +326,18 @@ class QuarterlyStatus(models.Model):
             models.CheckConstraint(
                 condition=Q(red_for_resourcing=False) | Q(rag="red"),
                 name="red_for_resourcing_only_when_red",
-                violation_error_message="Red for resourcing can only be Yes when the RAG is Red.",
+                violation_error_message=RED_FOR_RESOURCING,
             ),
         ]
         permissions = [("update_own_status", "Can update statuses of commitments they lead")]
 
     def __str__(self) -> str:
-        return f"{self.commitment.ref} {self.period}: {self.get_rag_display()}"
+        return f"of commitment {self.commitment.ref} for {self.period}"
 
     def clean(self):
-        if self.period_id and self.period.is_locked:
-            raise ValidationError(f"{self.period} is locked: its statuses can no longer change.")
-        if self.red_for_resourcing and self.rag != Rag.RED:
-            raise ValidationError(
-                {"red_for_resourcing": "Red for resourcing can only be Yes when the RAG is Red."}
-            )
+        problem = resourcing_problem(self.rag, self.red_for_resourcing)
+        if problem:
+            raise ValidationError({"red_for_resourcing": problem})
 
 
 def movement(previous_rag: str | None, rag: str | None) -> str:
@@ -318,4 +352,6 @@ def movement(previous_rag: str | None, rag: str | None) -> str:
         return "Improving"
     if previous_rag == Rag.GREEN and rag == Rag.AMBER:
         return "Worsening"
-    return "No change" if previous_rag else ""
+    if previous_rag is None:
+        return ""
+    return "No change" if previous_rag == rag else "Changed"

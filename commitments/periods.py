@@ -68,6 +68,11 @@ class Quarter:
         return datetime.date(self.year + (self.number == 4), month, 1)
 
     @property
+    def update_due(self) -> datetime.date:
+        """The usual update deadline: two weeks into the quarter."""
+        return self.start + datetime.timedelta(days=14)
+
+    @property
     def end(self) -> datetime.date:
         month = FIRST_MONTH[self.number] + 2
         year = self.year + (self.number == 4)

@@ -21,8 +21,15 @@ urlpatterns = [
         {"state": "open"},
         name="period_open",
     ),
+    path(
+        "periods/<int:year>/Q<int:number>/deadline/",
+        views.period_deadline,
+        name="period_deadline",
+    ),
     path("import/", views.plan_import, name="import"),
     path("export/", views.plan_export, name="export"),
     path("<str:ref>/", views.commitment_detail, name="detail"),
+    path("<str:ref>/edit/", views.commitment_edit, name="edit"),
+    path("<str:ref>/history/", views.commitment_history, name="history"),
     path("<str:ref>/status/<int:year>/Q<int:number>/", views.status_edit, name="status_edit"),
 ]

@@ -1,16 +1,17 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
 
 from commitments import dashboard as plan_dashboard
+from commitments import grid
 from commitments.exporters import export_plan
-from commitments.forms import CommitmentFilterForm, StatusForm, status_initial
+from commitments.forms import CommitmentFilterForm, CommitmentForm, PeriodForm, StatusForm
 from commitments.importers import import_plan
-from commitments.models import Commitment, Period, QuarterlyStatus
+from commitments.models import Commitment, Period, Person, QuarterlyStatus
 from riskreg.shared.history import page_of_changes
 from riskreg.shared.uploads import upload_flow
 from riskreg.shared.workbooks import xlsx_response
@@ -20,6 +21,10 @@ PAGE_SIZE = 25  # a screenful by default; the filter's "Show" offers 100 or all
 
 def get_commitment(ref: str) -> Commitment:
     return get_object_or_404(Commitment.objects.for_listing().select_related("wmp_lead"), ref=ref)
+
+
+def get_period(year: int, number: int) -> Period:
+    return get_object_or_404(Period, year=year, number=number)
 
 
 @permission_required("commitments.view_commitment", raise_exception=True)
@@ -36,41 +41,24 @@ def commitment_list(request):
     page = Paginator(commitments, per_page or PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    context = {"form": form, "page": page, "period": period, "previous": previous}
     return render(
-        request,
-        "commitments/commitment_list.html",
-        {
-            "form": form,
-            "page": page,
-            "period": period,
-            "previous": previous,
-            "query": query.urlencode(),
-        },
+        request, "commitments/commitment_list.html", {**context, "query": query.urlencode()}
     )
 
 
 @permission_required("commitments.view_commitment", raise_exception=True)
 def commitment_detail(request, ref):
     commitment = get_commitment(ref)
-    statuses = list(
-        commitment.statuses.select_related("period").order_by("-period__year", "-period__number")
-    )
-    records = [
-        *commitment.history.select_related(
-            "history_user", "policy_area", "smt_lead", "officer_lead", "wmp_lead"
-        ),
-        *QuarterlyStatus.history.filter(commitment_id=commitment.pk).select_related(
-            "history_user", "period"
-        ),
-    ]
     period = Period.objects.current()
     return render(
         request,
         "commitments/commitment_detail.html",
         {
             "commitment": commitment,
-            "statuses": statuses,
-            "changes": page_of_changes(records, describe_record, request.GET.get("page")),
+            "statuses": commitment.statuses.select_related("period").order_by(
+                "-period__year", "-period__number"
+            ),
             "current_period": period,
             "can_update": period
             and not period.is_locked
@@ -81,42 +69,54 @@ def commitment_detail(request, ref):
     )
 
 
+@permission_required("commitments.view_commitment", raise_exception=True)
+def commitment_history(request, ref):
+    commitment = get_object_or_404(Commitment, ref=ref)
+    histories = [
+        commitment.history.all(),
+        QuarterlyStatus.history.filter(commitment_id=commitment.pk),
+    ]
+    changes = page_of_changes(histories, describe_record, request.GET.get("page"))
+    context = {"commitment": commitment, "changes": changes}
+    return render(request, "commitments/commitment_history.html", context)
+
+
 def describe_record(record) -> str:
     if hasattr(record, "period_id") and hasattr(record, "rag"):
         return f"{record.period} status"
     return "Commitment"
 
 
+@permission_required("commitments.change_commitment", raise_exception=True)
+def commitment_edit(request, ref):
+    commitment = get_commitment(ref)
+    form = CommitmentForm(request.POST or None, instance=commitment)
+    if request.method == "POST" and form.is_valid() and form.save_or_explain():
+        messages.success(request, f"Commitment {commitment.ref} saved.")
+        return redirect("commitments:detail", ref=commitment.ref)
+    return render(
+        request, "commitments/commitment_form.html", {"form": form, "commitment": commitment}
+    )
+
+
 def status_edit(request, ref, year, number):
     commitment = get_commitment(ref)
-    period = get_object_or_404(Period, year=year, number=number)
+    period = get_period(year, number)
     if not commitment.can_update_status(request.user):
         raise PermissionDenied("Only this commitment's SMT lead or officer lead can update it.")
     status = commitment.statuses.filter(period=period).first()
-    form = StatusForm(request.POST or None, commitment=commitment, initial=status_initial(status))
-    if period.is_locked:
-        messages.error(request, f"{period} is locked: its statuses can no longer change.")
-    elif request.method == "POST" and form.is_valid():
-        try:
-            saved = form.save(period, request.user)
-        except ValidationError:
-            pass
-        else:
-            messages.success(
-                request,
-                f"Saved {commitment.ref} for {period}."
-                if saved
-                else "Nothing had changed, so nothing was saved.",
-            )
+    form = StatusForm(request.POST or None, commitment=commitment, period=period, status=status)
+    if request.method == "POST" and not period.is_locked and form.is_valid():
+        if not form.has_changed():
+            messages.info(request, "Nothing had changed, so nothing was saved.")
+            return redirect("commitments:detail", ref=commitment.ref)
+        if form.save_or_explain():
+            messages.success(request, f"Saved {commitment.ref} for {period}.")
             return redirect("commitments:detail", ref=commitment.ref)
     return render(
         request,
         "commitments/status_form.html",
-        {
-            "commitment": commitment,
-            "period": period,
-            "form": form,
-        },
+        {"commitment": commitment, "period": period, "form": form, "status": status},
     )
 
 
@@ -124,55 +124,18 @@ def status_edit(request, ref, year, number):
 def my_commitments(request):
     person = getattr(request.user, "person", None)
     period = Period.objects.current()
-    if person is None or period is None or period.is_locked:
-        return render(
-            request, "commitments/my_commitments.html", {"person": person, "period": period}
-        )
-    commitments = list(Commitment.objects.for_listing().led_by(person))
-    stored = {
-        s.commitment_id: s
-        for s in QuarterlyStatus.objects.filter(period=period, commitment__in=commitments)
-    }
-    forms = [
-        StatusForm(
-            request.POST or None,
-            commitment=c,
-            prefix=f"c{c.pk}",
-            initial=status_initial(stored.get(c.pk)),
-        )
-        for c in commitments
-    ]
-    if request.method == "POST" and all(f.is_valid() for f in forms):
-        saved = save_grid([f for f in forms if f.has_changed()], period, request.user)
+    if person is None or period is None:
+        return render(request, "commitments/my_commitments.html", {"person": person})
+    only_missing = "missing" in request.GET
+    data = request.POST if request.method == "POST" and not period.is_locked else None
+    rows = grid.rows_for(person, period, data, only_missing=only_missing)
+    if data is not None:
+        saved = grid.save(rows)
         if saved is not None:
-            messages.success(
-                request,
-                f"Saved {saved} of your commitments for {period}."
-                if saved
-                else "Nothing had changed, so nothing was saved.",
-            )
-            return redirect("commitments:mine")
-    errors = [f for f in forms if f.errors]
-    return render(
-        request,
-        "commitments/my_commitments.html",
-        {
-            "person": person,
-            "period": period,
-            "rows": zip(commitments, forms, strict=True),
-            "error_forms": errors,
-        },
-    )
-
-
-def save_grid(forms: list[StatusForm], period: Period, user) -> int | None:
-    """Save every changed row, or none of them if any was changed by someone else meanwhile."""
-    try:
-        with transaction.atomic():
-            saved = [form.save(period, user) for form in forms]
-    except ValidationError:
-        return None
-    return sum(1 for status in saved if status)
+            messages.success(request, grid.saved_message(saved, period))
+            return redirect(request.get_full_path())
+    context = grid.context(rows, period, person, only_missing=only_missing)
+    return render(request, "commitments/my_commitments.html", context)
 
 
 @permission_required("commitments.view_quarterlystatus", raise_exception=True)
@@ -187,30 +150,67 @@ def dashboard(request):
 
 @permission_required("commitments.lock_period", raise_exception=True)
 def period_list(request):
-    return render(request, "commitments/period_list.html", {"periods": Period.objects.all()})
+    return render(
+        request,
+        "commitments/period_list.html",
+        {
+            "periods": Period.objects.annotate_updates().order_by("-year", "-number"),
+            "commitment_count": Commitment.objects.count(),
+        },
+    )
 
 
-@require_POST
-@permission_required("commitments.lock_period", raise_exception=True)
-def period_change(request, year, number, state):
-    period = get_object_or_404(Period, year=year, number=number)
-    period.state = Period.State.LOCKED if state == "lock" else Period.State.OPEN
-    period.save(update_fields=["state"])
-    messages.success(request, f"{period} is now {period.get_state_display().lower()}.")
-    return redirect("commitments:periods")
-
-
-@require_POST
 @permission_required("commitments.add_period", raise_exception=True)
 def period_add(request):
     last = Period.objects.last()
-    if last is None:
-        messages.error(request, "There is no period yet: import the plan first.")
+    quarter = last.quarter.next if last else None
+    form = PeriodForm(
+        request.POST or None, initial={"update_deadline": quarter and quarter.update_due}
+    )
+    if request.method == "POST" and form.is_valid():
+        deadline = form.cleaned_data["update_deadline"]
+        period = Period.objects.open_next(update_deadline=deadline, user=request.user)
+        messages.success(request, f"{period} is open for updates{due(period)}.")
         return redirect("commitments:periods")
-    quarter = last.quarter.next
-    period = Period.objects.create(year=quarter.year, number=quarter.number)
-    messages.success(request, f"{period} is open for updates.")
-    return redirect("commitments:periods")
+    return render(request, "commitments/period_add.html", {"form": form, "quarter": quarter})
+
+
+def due(period: Period) -> str:
+    deadline = period.update_deadline
+    return f", due {deadline:%-d %b %Y}" if deadline else ""
+
+
+@permission_required("commitments.lock_period", raise_exception=True)
+def period_deadline(request, year, number):
+    period = get_period(year, number)
+    form = PeriodForm(request.POST or None, instance=period)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, f"The update deadline of {period} is saved.")
+        return redirect("commitments:periods")
+    return render(request, "commitments/period_deadline.html", {"form": form, "period": period})
+
+
+@permission_required("commitments.lock_period", raise_exception=True)
+def period_change(request, year, number, state):
+    """Lock or reopen a period: a page that says what it means, then a POST that does it."""
+    period = get_period(year, number)
+    if request.method == "POST":
+        with transaction.atomic():
+            period = Period.objects.select_for_update().get(pk=period.pk)
+            period.state = Period.State.LOCKED if state == "lock" else Period.State.OPEN
+            period.save(update_fields=["state"])
+        messages.success(request, f"{period} is now {period.get_state_display().lower()}.")
+        return redirect("commitments:periods")
+    context = {
+        "period": period,
+        "state": state,
+        "commitment_count": Commitment.objects.count(),
+        "updated": QuarterlyStatus.objects.filter(period=period).count(),
+        "leads": Person.objects.with_progress(period).filter(updated__lt=F("total")),
+        "published": period.papers.filter(status="Published").exists(),
+    }
+    return render(request, "commitments/period_change.html", context)
 
 
 @permission_required("commitments.change_commitment", raise_exception=True)

@@ -1,38 +1,36 @@
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
 from registers.models import Action, Control, Issue, Risk, RiskReview
-from riskreg.shared.admin import VersionedAdmin
-
-
-class ControlInline(admin.TabularInline):
-    model = Control
-    extra = 0
-
-
-class ActionInline(admin.TabularInline):
-    model = Action
-    extra = 0
+from riskreg.shared.admin import RecordAdmin
 
 
 @admin.register(Risk)
-class RiskAdmin(VersionedAdmin):
+class RiskAdmin(RecordAdmin):
     list_display = ["ref", "title", "owner", "status", "category"]
     list_filter = ["status", "category"]
     search_fields = ["ref", "title"]
-    inlines = [ControlInline, ActionInline]
     filter_horizontal = ["policy_areas", "commitments"]
 
 
 @admin.register(RiskReview)
-class RiskReviewAdmin(VersionedAdmin):
+class RiskReviewAdmin(RecordAdmin):
     list_display = ["risk", "period", "likelihood", "impact"]
     list_filter = ["period"]
-
-    def has_change_permission(self, request, obj=None):
-        if obj is not None and obj.period.is_locked:
-            return False
-        return super().has_change_permission(request, obj)
+    list_select_related = ["risk", "period"]
 
 
-admin.site.register(Issue, SimpleHistoryAdmin)
+@admin.register(Control)
+class ControlAdmin(RecordAdmin):
+    list_display = ["__str__", "risk"]
+    list_select_related = ["risk"]
+
+
+@admin.register(Action)
+class ActionAdmin(RecordAdmin):
+    list_display = ["__str__", "risk", "owner", "target_date", "status"]
+    list_select_related = ["risk", "owner"]
+
+
+@admin.register(Issue)
+class IssueAdmin(RecordAdmin):
+    list_display = ["__str__", "owner", "status", "opened_on"]

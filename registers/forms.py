@@ -1,8 +1,9 @@
 from django import forms
 from django.utils import timezone
 
-from commitments.models import Person
+from commitments.models import Period, Person
 from registers.models import Action, Control, Impact, Issue, Likelihood, Risk, RiskReview
+from riskreg.shared.forms import STALE_FORM, DateInput, Prose, RecordForm
 
 BANDS = [("", "Any band"), ("Low", "Low"), ("Medium", "Medium"), ("High", "High")]
 
@@ -27,6 +28,15 @@ class RegisterFilterForm(forms.Form):
     impact = forms.TypedChoiceField(
         choices=[("", "Any impact"), *Impact.choices], coerce=int, required=False, empty_value=None
     )
+    review = forms.ChoiceField(
+        label="Review",
+        choices=[
+            ("", "Any review"),
+            ("missing", "Not reviewed this period"),
+            ("overdue", "Review overdue (past the deadline)"),
+        ],
+        required=False,
+    )
     sort = forms.ChoiceField(
         label="Sort by",
         choices=[
@@ -44,8 +54,10 @@ class RegisterFilterForm(forms.Form):
         for name in ("status", "category", "owner"):
             if data.get(name):
                 risks = risks.filter(**{name: data[name]})
-        # Scores are derived from the latest review, so they are filtered here, not in SQL.
         result = list(risks)
+        if data.get("review"):
+            result = unreviewed(result, data["review"] == "overdue")
+        # Scores are derived from the latest review, so they are filtered here, not in SQL.
         if data.get("band"):
             result = [r for r in result if r.current_band == data["band"]]
         cell = {name: data[name] for name in ("likelihood", "impact") if data.get(name)}
@@ -61,18 +73,18 @@ class RegisterFilterForm(forms.Form):
         return result
 
 
-class VersionedForm(forms.ModelForm):
-    """Carries the version the user saw, for optimistic locking."""
+def unreviewed(risks: list[Risk], overdue: bool) -> list[Risk]:
+    """Open risks with no review in the current period; `overdue`: and past its deadline."""
+    period = Period.objects.current()
+    if period is None or period.is_locked:
+        return []
+    if overdue and not period.is_late(timezone.localdate()):
+        return []
+    return [r for r in risks if not r.has_ended and r.review_in(period.quarter) is None]
 
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["seen_version"].initial = self.instance.version if self.instance.pk else 0
-
-
-class RiskForm(VersionedForm):
-    class Meta:
+class RiskForm(RecordForm):
+    class Meta(RecordForm.Meta):
         model = Risk
         fields = [
             "ref",
@@ -92,12 +104,6 @@ class RiskForm(VersionedForm):
             "policy_areas",
             "commitments",
         ]
-        widgets = {
-            "date_identified": forms.DateInput(attrs={"type": "date"}),
-            "description": forms.Textarea(attrs={"rows": 3}),
-            "cause": forms.Textarea(attrs={"rows": 3}),
-            "consequence": forms.Textarea(attrs={"rows": 3}),
-        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -109,43 +115,56 @@ class RiskForm(VersionedForm):
         self.fields["commitments"].queryset = self.fields["commitments"].queryset.select_related(
             None
         )
+        for name in ("description", "cause", "consequence"):
+            self.fields[name].widget.attrs["rows"] = 3
 
 
-class ReviewForm(VersionedForm):
-    class Meta:
+class ReviewForm(RecordForm):
+    """This period's review of a risk; who reviewed it and when are set when it changes."""
+
+    class Meta(RecordForm.Meta):
         model = RiskReview
         fields = ["likelihood", "impact", "commentary"]
-        widgets = {"commentary": forms.Textarea(attrs={"rows": 5})}
+        help_texts = {
+            "commentary": "When the score goes up or down, this commentary is printed in the "
+            "committee paper (sections 5 and 6), so write it for the committee."
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["commentary"].widget.attrs["rows"] = 5
+
+    def has_changed(self) -> bool:
+        return any(name != "lock_version" for name in self.changed_data)
+
+    def save(self, commit=True):
+        self.instance.reviewed_by = self.user
+        self.instance.reviewed_at = timezone.now()
+        return super().save(commit)
 
 
-class ControlForm(forms.ModelForm):
-    class Meta:
+class ControlForm(RecordForm):
+    class Meta(RecordForm.Meta):
         model = Control
         fields = ["description"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
 
-class ActionForm(forms.ModelForm):
-    class Meta:
+class ActionForm(RecordForm):
+    class Meta(RecordForm.Meta):
         model = Action
         fields = ["description", "owner", "target_date", "status"]
-        widgets = {
-            "description": forms.Textarea(attrs={"rows": 3}),
-            "target_date": forms.DateInput(attrs={"type": "date"}),
-        }
 
 
-class IssueForm(forms.ModelForm):
-    class Meta:
+class IssueForm(RecordForm):
+    class Meta(RecordForm.Meta):
         model = Issue
         fields = ["owner", "description", "status", "resolution"]
-        widgets = {
-            "description": forms.Textarea(attrs={"rows": 4}),
-            "resolution": forms.Textarea(attrs={"rows": 4}),
-        }
 
 
 class EndRiskForm(forms.Form):
+    """Close, de-escalate or crystallise a risk; lock_version is the risk's, as the user saw it."""
+
     outcome = forms.ChoiceField(
         choices=[
             (Risk.Status.CLOSED, "Close it"),
@@ -154,10 +173,24 @@ class EndRiskForm(forms.Form):
         ],
         widget=forms.RadioSelect,
     )
-    date_closed = forms.DateField(
-        label="Date", initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"})
+    date_closed = forms.DateField(label="Date", initial=timezone.localdate, widget=DateInput)
+    closing_note = Prose(help_text="Shown in section 7 of the committee paper.")
+    lock_version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=0,
+        error_messages={"required": STALE_FORM, "invalid": STALE_FORM},
     )
-    closing_note = forms.CharField(
-        widget=forms.Textarea(attrs={"rows": 5}),
-        help_text="Shown in section 7 of the committee paper.",
-    )
+
+    def confirmation(self) -> dict:
+        """What the confirmation page says will happen."""
+        data = self.cleaned_data
+        return {
+            **data,
+            "outcome_label": dict(self.fields["outcome"].choices)[data["outcome"]],
+            "crystallised": data["outcome"] == Risk.Status.CRYSTALLISED,
+        }
+
+    def for_service(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["seen_version"] = data.pop("lock_version")
+        return data

@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -6,7 +8,9 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from commitments.models import Commitment, Person, PolicyArea, StaleEdit, save_for_period
+from commitments.models import Commitment, PeriodRecord, Person, PolicyArea
+from riskreg.shared.records import Record
+from riskreg.shared.refs import REF_FORMAT, REF_PATTERN, validate_ref
 
 
 class Likelihood(models.IntegerChoices):
@@ -66,6 +70,18 @@ class RiskQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status=Risk.Status.OPEN)
 
+    def unreviewed_in(self, period):
+        """Open risks with no review for `period`."""
+        return self.open().exclude(reviews__period=period)
+
+    def check_not_ended(self, pk: int, *, lock: bool = True) -> None:
+        """Refuse when the risk has ended; with `lock`, it cannot end until the caller's
+        transaction does."""
+        risks = self.filter(pk=pk).only("ref", "status")
+        risk = (risks.select_for_update() if lock else risks).first()
+        if risk is not None:
+            risk.check_takes_changes()
+
     def for_register(self):
         """Risks with everything the register, heat map and paper render, in four queries."""
         reviews = RiskReview.objects.select_related("period").order_by(
@@ -76,7 +92,7 @@ class RiskQuerySet(models.QuerySet):
         )
 
 
-class Risk(models.Model):
+class Risk(Record):
     class Category(models.TextChoices):
         STRATEGIC = "Strategic"
         FINANCIAL = "Financial"
@@ -102,7 +118,9 @@ class Risk(models.Model):
 
     ENDED = (Status.CLOSED, Status.DE_ESCALATED, Status.CRYSTALLISED)
 
-    ref = models.CharField(max_length=20, unique=True)
+    ref = models.CharField(
+        max_length=20, unique=True, validators=[validate_ref], help_text=REF_FORMAT
+    )
     title = models.CharField("risk", max_length=500, help_text="The risk statement.")
     description = models.TextField(blank=True)
     cause = models.TextField(blank=True)
@@ -128,8 +146,7 @@ class Risk(models.Model):
     )
     policy_areas = models.ManyToManyField(PolicyArea, blank=True, related_name="risks")
     commitments = models.ManyToManyField(Commitment, blank=True, related_name="risks")
-    version = models.PositiveIntegerField(default=1)
-    history = HistoricalRecords(excluded_fields=["version"], m2m_fields=[])
+    history = HistoricalRecords(m2m_fields=[policy_areas, commitments])
 
     objects = RiskQuerySet.as_manager()
 
@@ -147,6 +164,12 @@ class Risk(models.Model):
                 "inherent_impact",
                 "target_likelihood",
                 "target_impact",
+            )
+        ] + [
+            models.CheckConstraint(
+                condition=Q(ref__regex=REF_PATTERN),
+                name="risk_ref_format",
+                violation_error_message=REF_FORMAT,
             )
         ]
 
@@ -238,40 +261,42 @@ class Risk(models.Model):
             count += 1
         return count
 
-    def check_version(self, seen_version: int) -> None:
-        if self.version != seen_version:
-            raise StaleEdit(
-                f"Risk {self.ref} was changed by someone else while you were editing it. "
-                "Your changes were not saved: look at the new values and make your change again."
+    @property
+    def has_ended(self) -> bool:
+        return self.status in self.ENDED
+
+    def check_takes_changes(self) -> None:
+        """An ended risk is kept as it was when it ended."""
+        if self.has_ended:
+            raise ValidationError(
+                f"Risk {self.ref} is {self.status.lower()}: its reviews, controls and actions "
+                "are kept as they were and no longer change."
             )
 
-
-class RiskReviewQuerySet(models.QuerySet):
-    def record(
-        self,
-        *,
-        risk,
-        period,
-        likelihood: int,
-        impact: int,
-        commentary: str,
-        user,
-        seen_version: int,
-    ) -> "RiskReview | None":
-        """This period's review of a risk, created or changed (see save_for_period)."""
-        return save_for_period(
-            self,
-            parent={"risk": risk},
-            period=period,
-            values={"likelihood": likelihood, "impact": impact, "commentary": commentary},
-            stamp={"reviewed_by": user, "reviewed_at": timezone.now()},
-            seen_version=seen_version,
-            user=user,
-            what=f"The {period} review of {risk.ref}",
-        )
+    def accept(self, *, seen_version: int) -> None:
+        """A proposed risk joins the register."""
+        if self.status != self.Status.PROPOSED:
+            raise ValidationError(
+                f"Risk {self.ref} is not proposed, so there is nothing to accept."
+            )
+        self.lock_version = seen_version
+        self.status = self.Status.OPEN
+        self.save(update_fields=["status"])
 
 
-class RiskReview(models.Model):
+class RiskPart(Record):
+    """Part of a risk's record (a review, a control, an action): it changes only while the
+    risk is proposed or open. An ended risk is kept as it was when it ended."""
+
+    class Meta:
+        abstract = True
+
+    def check_rules(self, *, deleting: bool = False, lock: bool = True) -> None:
+        super().check_rules(deleting=deleting, lock=lock)
+        Risk.objects.check_not_ended(self.risk_id, lock=lock)
+
+
+class RiskReview(RiskPart, PeriodRecord):
     risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="reviews")
     period = models.ForeignKey(
         "commitments.Period", on_delete=models.PROTECT, related_name="reviews"
@@ -289,10 +314,7 @@ class RiskReview(models.Model):
         related_name="+",
     )
     reviewed_at = models.DateTimeField(default=timezone.now)
-    version = models.PositiveIntegerField(default=1)
-    history = HistoricalRecords(excluded_fields=["version"])
-
-    objects = RiskReviewQuerySet.as_manager()
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["risk", "period__year", "period__number"]
@@ -309,7 +331,7 @@ class RiskReview(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.risk.ref} {self.period}: {self.score}"
+        return f"of {self.risk.ref} for {self.period}"
 
     @property
     def score(self) -> int:
@@ -320,7 +342,7 @@ class RiskReview(models.Model):
         return band(self.score)
 
 
-class Control(models.Model):
+class Control(RiskPart):
     risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="controls")
     description = models.TextField("control")
     history = HistoricalRecords()
@@ -332,7 +354,25 @@ class Control(models.Model):
         return self.description[:80]
 
 
-class Action(models.Model):
+class ActionQuerySet(models.QuerySet):
+    def live(self):
+        """Actions not complete, of risks still in the register."""
+        return self.exclude(status=Action.Status.COMPLETE).exclude(risk__status__in=Risk.ENDED)
+
+    def overdue(self, today):
+        return self.live().filter(Q(status=Action.Status.OVERDUE) | Q(target_date__lt=today))
+
+    def due_within(self, today, days: int):
+        """Due from today to `days` days ahead, and not overdue."""
+        end = today + datetime.timedelta(days=days)
+        return (
+            self.live()
+            .exclude(status=Action.Status.OVERDUE)
+            .filter(target_date__gte=today, target_date__lte=end)
+        )
+
+
+class Action(RiskPart):
     class Status(models.TextChoices):
         NOT_STARTED = "Not started"
         ON_TRACK = "On track"
@@ -347,6 +387,8 @@ class Action(models.Model):
     target_date = models.DateField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.NOT_STARTED)
     history = HistoricalRecords()
+
+    objects = ActionQuerySet.as_manager()
 
     class Meta:
         ordering = ["target_date", "id"]
@@ -363,7 +405,7 @@ class Action(models.Model):
         return self.target_date is not None and self.target_date < timezone.localdate()
 
 
-class Issue(models.Model):
+class Issue(Record):
     class Status(models.TextChoices):
         OPEN = "Open"
         RESOLVED = "Resolved"

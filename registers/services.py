@@ -14,24 +14,21 @@ def risk_end(
     outcome: str,
     date_closed: datetime.date,
     closing_note: str,
-    user,
     seen_version: int,
 ) -> Issue | None:
     """Close, de-escalate or crystallise a risk; crystallising opens its one issue."""
     with transaction.atomic():
         risk = Risk.objects.select_for_update().get(pk=risk.pk)
-        risk.check_version(seen_version)
-        if risk.status in Risk.ENDED:
+        if risk.has_ended:
             raise ValidationError(f"Risk {risk.ref} is already {risk.status.lower()}.")
+        risk.lock_version = seen_version
         risk.status = outcome
         risk.date_closed = date_closed
         risk.closing_note = closing_note
-        risk.version += 1
-        risk._history_user = user
+        risk.full_clean()
         risk.save()
         if outcome != Risk.Status.CRYSTALLISED:
             return None
         issue = Issue(risk=risk, owner=risk.owner, description=closing_note, opened_on=date_closed)
-        issue._history_user = user
         issue.save()
         return issue

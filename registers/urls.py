@@ -13,6 +13,7 @@ urlpatterns = [
     path("export/", views.risk_export, name="export"),
     path("<str:ref>/", views.risk_detail, name="detail"),
     path("<str:ref>/edit/", views.risk_edit, name="edit"),
+    path("<str:ref>/history/", views.risk_history, name="history"),
     path("<str:ref>/review/", views.review_edit, name="review"),
     path("<str:ref>/end/", views.risk_end, name="end"),
     path("<str:ref>/accept/", views.risk_accept, name="accept"),

@@ -1,7 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -21,6 +20,7 @@ from registers.forms import (
 from registers.heatmap import heatmap
 from registers.importers import import_risks
 from registers.models import Action, Control, Issue, Risk, RiskReview
+from riskreg.shared.forms import STALE_FORM
 from riskreg.shared.history import page_of_changes
 from riskreg.shared.uploads import upload_flow
 from riskreg.shared.workbooks import xlsx_response
@@ -33,8 +33,7 @@ def get_risk(ref: str) -> Risk:
 @permission_required("registers.view_risk", raise_exception=True)
 def risk_list(request):
     form = RegisterFilterForm(request.GET or None)
-    risks = form.risks()
-    return render(request, "registers/risk_list.html", {"form": form, "risks": risks})
+    return render(request, "registers/risk_list.html", {"form": form, "risks": form.risks()})
 
 
 @permission_required("registers.view_risk", raise_exception=True)
@@ -57,22 +56,13 @@ def risk_detail(request, ref):
     commitments = risk.commitments.select_related("policy_area")
     if period:
         commitments = commitments.with_rags(period, None)
-    records = [
-        *risk.history.select_related("history_user", "owner"),
-        *RiskReview.history.filter(risk_id=risk.pk).select_related(
-            "history_user", "period", "reviewed_by"
-        ),
-        *Control.history.filter(risk_id=risk.pk).select_related("history_user"),
-        *Action.history.filter(risk_id=risk.pk).select_related("history_user", "owner"),
-    ]
+    reviews = [(r, risk.direction_in(r.period.quarter)) for r in reversed(risk.reviews_in_order)]
     return render(
         request,
         "registers/risk_detail.html",
         {
             "risk": risk,
-            "reviews": [
-                (r, risk.direction_in(r.period.quarter)) for r in reversed(risk.reviews_in_order)
-            ],
+            "reviews": reviews,
             "controls": risk.controls.all(),
             "actions": risk.actions.select_related("owner"),
             "commitments": commitments,
@@ -80,9 +70,21 @@ def risk_detail(request, ref):
             if risk.status == Risk.Status.CRYSTALLISED
             else None,
             "period": period,
-            "changes": page_of_changes(records, describe_record, request.GET.get("page")),
         },
     )
+
+
+@permission_required("registers.view_risk", raise_exception=True)
+def risk_history(request, ref):
+    risk = get_object_or_404(Risk, ref=ref)
+    histories = [
+        risk.history.all(),
+        RiskReview.history.filter(risk_id=risk.pk),
+        Control.history.filter(risk_id=risk.pk),
+        Action.history.filter(risk_id=risk.pk),
+    ]
+    changes = page_of_changes(histories, describe_record, request.GET.get("page"))
+    return render(request, "registers/risk_history.html", {"risk": risk, "changes": changes})
 
 
 def describe_record(record) -> str:
@@ -95,10 +97,9 @@ def describe_record(record) -> str:
 @permission_required("registers.add_risk", raise_exception=True)
 def risk_create(request):
     form = RiskForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        risk = form.save()
-        messages.success(request, f"Risk {risk.ref} added.")
-        return redirect("registers:detail", ref=risk.ref)
+    if request.method == "POST" and form.is_valid() and form.save_or_explain():
+        messages.success(request, f"Risk {form.instance.ref} added.")
+        return redirect("registers:detail", ref=form.instance.ref)
     return render(request, "registers/risk_form.html", {"form": form})
 
 
@@ -106,19 +107,9 @@ def risk_create(request):
 def risk_edit(request, ref):
     risk = get_risk(ref)
     form = RiskForm(request.POST or None, instance=risk)
-    if request.method == "POST" and form.is_valid():
-        try:
-            with transaction.atomic():
-                Risk.objects.select_for_update().get(pk=risk.pk).check_version(
-                    form.cleaned_data["seen_version"] or 0
-                )
-                risk.version += 1
-                form.save()
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(request, f"Risk {risk.ref} saved.")
-            return redirect("registers:detail", ref=risk.ref)
+    if request.method == "POST" and form.is_valid() and form.save_or_explain():
+        messages.success(request, f"Risk {risk.ref} saved.")
+        return redirect("registers:detail", ref=risk.ref)
     return render(request, "registers/risk_form.html", {"form": form, "risk": risk})
 
 
@@ -126,75 +117,91 @@ def risk_edit(request, ref):
 def review_edit(request, ref):
     risk = get_risk(ref)
     period = Period.objects.current()
-    if period is None or period.is_locked:
-        messages.error(request, "No period is open, so no review can be recorded.")
+    if period is None or period.is_locked or risk.has_ended:
+        messages.error(
+            request, f"{risk.ref} cannot be reviewed: {why_not_reviewable(risk, period)}"
+        )
         return redirect("registers:detail", ref=risk.ref)
-    review = risk.review_in(period.quarter) or RiskReview(risk=risk, period=period, version=0)
+    review = risk.review_in(period.quarter) or RiskReview(risk=risk, period=period)
     latest = risk.latest_review
     if review.pk is None and latest:
         review.likelihood, review.impact = latest.likelihood, latest.impact
-    form = ReviewForm(request.POST or None, instance=review)
+    form = ReviewForm(request.POST or None, instance=review, user=request.user)
     if request.method == "POST" and form.is_valid():
-        try:
-            saved = RiskReview.objects.record(
-                risk=risk,
-                period=period,
-                user=request.user,
-                seen_version=form.cleaned_data["seen_version"] or 0,
-                **{f: form.cleaned_data[f] for f in ("likelihood", "impact", "commentary")},
-            )
-        except ValidationError as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request,
-                f"{period} review of {risk.ref} saved."
-                if saved
-                else "Nothing had changed, so nothing was saved.",
-            )
+        if not form.has_changed():
+            messages.info(request, "Nothing had changed, so nothing was saved.")
             return redirect("registers:detail", ref=risk.ref)
-    return render(
-        request, "registers/review_form.html", {"form": form, "risk": risk, "period": period}
+        if form.save_or_explain():
+            messages.success(request, review_saved(form.instance))
+            following = next_to_review(risk, period) if "next" in request.POST else None
+            return redirect(following or reverse("registers:detail", args=[ref]))
+    context = {"form": form, "risk": risk, "period": period, "previous": previous_of(risk, period)}
+    context["has_next"] = next_to_review(risk, period) is not None
+    return render(request, "registers/review_form.html", context)
+
+
+def why_not_reviewable(risk: Risk, period: Period | None) -> str:
+    if risk.has_ended:
+        return f"it is {risk.status.lower()}."
+    return "no period is open." if period is None or period.is_locked else ""
+
+
+def previous_of(risk: Risk, period: Period):
+    return next((r for r in reversed(risk.reviews_in_order) if r.period_id != period.pk), None)
+
+
+def review_saved(review: RiskReview) -> str:
+    return (
+        f"{review.period} review of {review.risk.ref} saved: score {review.score}, {review.band}."
     )
+
+
+def next_to_review(risk: Risk, period: Period) -> str | None:
+    """The review page of the next open risk, by ref, not yet reviewed this period."""
+    following = Risk.objects.open().filter(ref__gt=risk.ref).exclude(reviews__period=period).first()
+    return reverse("registers:review", args=[following.ref]) if following else None
 
 
 @permission_required("registers.change_risk", raise_exception=True)
 def risk_end(request, ref):
+    """A form, then a page that says what it will do, then the change."""
     risk = get_risk(ref)
-    if risk.status in Risk.ENDED:
+    if risk.has_ended:
         messages.error(request, f"Risk {risk.ref} is already {risk.status.lower()}.")
         return redirect("registers:detail", ref=risk.ref)
-    form = EndRiskForm(request.POST or None)
+    form = EndRiskForm(request.POST or None, initial={"lock_version": risk.lock_version})
+    context = {"form": form, "risk": risk}
     if request.method == "POST" and form.is_valid():
-        try:
-            issue = services.risk_end(
-                risk=risk,
-                user=request.user,
-                seen_version=int(request.POST.get("seen_version", risk.version)),
-                **form.cleaned_data,
-            )
-        except (ValidationError, ValueError) as error:
-            form.add_error(None, error)
-        else:
-            messages.success(
-                request,
-                f"Risk {risk.ref} is now {form.cleaned_data['outcome'].lower()}."
-                + (" An issue has been opened for it." if issue else ""),
-            )
-            return redirect("registers:detail", ref=risk.ref)
-    return render(request, "registers/risk_end.html", {"form": form, "risk": risk})
+        if "confirmed" not in request.POST:
+            context["confirming"] = form.confirmation()
+        elif "change" not in request.POST:
+            try:
+                issue = services.risk_end(risk=risk, **form.for_service())
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                messages.success(request, ended_message(risk, form, issue))
+                return redirect("registers:detail", ref=risk.ref)
+    return render(request, "registers/risk_end.html", context)
 
 
-@require_POST
+def ended_message(risk: Risk, form: EndRiskForm, issue) -> str:
+    opened = " An issue has been opened for it." if issue else ""
+    return f"Risk {risk.ref} is now {form.cleaned_data['outcome'].lower()}.{opened}"
+
+
 @permission_required("registers.change_risk", raise_exception=True)
+@require_POST
 def risk_accept(request, ref):
     risk = get_risk(ref)
-    if risk.status != Risk.Status.PROPOSED:
-        messages.error(request, f"Risk {risk.ref} is not proposed, so there is nothing to accept.")
+    try:
+        seen = int(request.POST["lock_version"])
+        risk.accept(seen_version=seen)
+    except (KeyError, ValueError):
+        messages.error(request, STALE_FORM)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     else:
-        risk.status = Risk.Status.OPEN
-        risk.version += 1
-        risk.save(update_fields=["status", "version"])
         messages.success(request, f"Risk {risk.ref} is accepted into the register.")
     return redirect("registers:detail", ref=risk.ref)
 
@@ -203,19 +210,13 @@ def child_edit(request, ref, form_class, model, pk=None):
     risk = get_risk(ref)
     instance = get_object_or_404(model, pk=pk, risk=risk) if pk else model(risk=risk)
     form = form_class(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and form.is_valid() and form.save_or_explain():
         messages.success(request, f"{model._meta.verbose_name.capitalize()} saved for {risk.ref}.")
         return redirect("registers:detail", ref=risk.ref)
     return render(
         request,
         "registers/child_form.html",
-        {
-            "form": form,
-            "risk": risk,
-            "noun": model._meta.verbose_name,
-            "instance": instance,
-        },
+        {"form": form, "risk": risk, "noun": model._meta.verbose_name, "instance": instance},
     )
 
 
@@ -239,8 +240,7 @@ def issue_list(request):
 def issue_edit(request, ref):
     issue = get_object_or_404(Issue.objects.select_related("risk"), risk__ref=ref)
     form = IssueForm(request.POST or None, instance=issue)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and form.is_valid() and form.save_or_explain():
         messages.success(request, f"The issue from {ref} is saved.")
         return redirect("registers:issues")
     return render(request, "registers/issue_form.html", {"form": form, "issue": issue})

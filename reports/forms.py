@@ -2,10 +2,11 @@ from django import forms
 
 from commitments.models import Period
 from reports.models import Paper
+from riskreg.shared.forms import RecordForm
 
 
-class PaperForm(forms.ModelForm):
-    class Meta:
+class PaperForm(RecordForm):
+    class Meta(RecordForm.Meta):
         model = Paper
         fields = [
             "meeting_date",
@@ -20,20 +21,7 @@ class PaperForm(forms.ModelForm):
             "contact_name",
             "contact_title",
         ]
-        widgets = {
-            "meeting_date": forms.DateInput(attrs={"type": "date"}),
-            "status_date": forms.DateInput(attrs={"type": "date"}),
-            **{
-                name: forms.Textarea(attrs={"rows": 5})
-                for name in [
-                    "purpose",
-                    "methodology",
-                    "plan_introduction",
-                    "themes",
-                    "recommendation",
-                ]
-            },
-        }
+        help_texts = {"meeting_date": "The date of the committee meeting; needed to publish."}
 
 
 class NewPaperForm(forms.Form):

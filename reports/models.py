@@ -2,10 +2,12 @@ import datetime
 import hashlib
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 from simple_history.models import HistoricalRecords
+
+from riskreg.shared.records import Record
 
 NARRATIVE_DEFAULTS = {
     "purpose": (
@@ -30,7 +32,7 @@ class PaperQuerySet(models.QuerySet):
         return self.filter(status=Paper.Status.PUBLISHED)
 
 
-class Paper(models.Model):
+class Paper(Record):
     """The quarterly OPCC Risk Management Update for one period (a new version per correction)."""
 
     class Status(models.TextChoices):
@@ -110,15 +112,37 @@ class Paper(models.Model):
     def paragraphs(self, field: str) -> list[str]:
         return [line.strip() for line in getattr(self, field).splitlines() if line.strip()]
 
-    def freeze(self, pdf: bytes, user) -> None:
-        """Store the published bytes; the caller locks the period in the same transaction."""
-        self.pdf = pdf
-        self.sha256 = hashlib.sha256(pdf).hexdigest()
+    def check_rules(self, *, deleting: bool = False, lock: bool = True) -> None:
+        """A published paper is a public record: it never changes and is never deleted."""
+        super().check_rules(deleting=deleting, lock=lock)
+        if self.pk is None:
+            return
+        stored = Paper.objects.filter(pk=self.pk)
+        status = (stored.select_for_update() if lock else stored).values_list("status").first()
+        if status and status[0] == self.Status.PUBLISHED:
+            raise ValidationError(
+                f"{self} is published and never changes: to correct it, start version "
+                f"{self.version + 1} of the {self.period} paper."
+            )
+
+    def check_publishable(self) -> None:
+        if self.is_published:
+            raise ValidationError(f"{self} is already published.")
+        if self.meeting_date is None:
+            raise ValidationError(
+                f"{self} has no meeting date: give the date of the committee meeting, then publish."
+            )
+
+    def mark_published(self, user, when) -> None:
+        """Published by `user` at `when`: set before rendering, so the PDF is the final paper."""
+        self.check_publishable()
         self.status = self.Status.PUBLISHED
         self.published_by = user
-        self.published_at = timezone.now()
-        self._history_user = user
-        self.save()
+        self.published_at = when
+
+    def freeze(self, pdf: bytes) -> None:
+        self.pdf = pdf
+        self.sha256 = hashlib.sha256(pdf).hexdigest()
 
     @classmethod
     def start(cls, period, *, meeting_date: datetime.date | None = None) -> "Paper":
@@ -137,3 +161,15 @@ class Paper(models.Model):
                 paper.status_date = same_period.status_date
         paper.meeting_date = meeting_date or paper.meeting_date
         return paper
+
+
+class DraftRendering(models.Model):
+    """The last PDF rendered of a draft, kept while its composed HTML is unchanged, so a
+    draft downloaded again is not rendered again. Not a record: never shown in history."""
+
+    paper = models.OneToOneField(Paper, on_delete=models.CASCADE, related_name="rendering")
+    fingerprint = models.CharField(max_length=64)
+    pdf = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"Draft rendering of {self.paper}"

@@ -38,10 +38,14 @@ def static_only_fetcher():
     return StaticOnlyFetcher()
 
 
-def paper_html(paper, stylesheet: str | None = None) -> str:
-    """The paper's HTML; `stylesheet` is a URL for the browser, a file URI for WeasyPrint."""
+def paper_html(paper, stylesheet: str | None = None, back_url: str | None = None) -> str:
+    """The paper's HTML; `stylesheet` is a URL for the browser, a file URI for WeasyPrint.
+
+    `back_url`, for the browser's preview only, is where its "Back to the paper" link goes.
+    """
     context = compose(paper)
     context["stylesheet"] = stylesheet or (STATIC_ROOTS[0] / "css" / "paper.css").as_uri()
+    context["back_url"] = back_url
     return render_to_string("reports/paper.html", context)
 
 

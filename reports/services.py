@@ -1,22 +1,28 @@
-"""Publishing a paper: it freezes the paper and locks its period together."""
+"""Publishing a paper: its period is locked first, then the paper is composed from what
+is locked, rendered as published, and frozen, all in one transaction."""
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from commitments.models import Period
 from reports.models import Paper
 from reports.render import paper_pdf
 
 
-def paper_publish(*, paper: Paper, user) -> Paper:
+def paper_publish(*, paper: Paper, user, seen_version: int) -> Paper:
     with transaction.atomic():
-        paper = Paper.objects.select_for_update().select_related("period").get(pk=paper.pk)
-        if paper.is_published:
-            raise ValidationError(f"{paper} is already published and cannot change.")
-        paper.freeze(paper_pdf(paper), user)
+        # Saves of this period's statuses and reviews hold its row while they write:
+        # from here on each is either committed, so in the paper, or refused as locked.
         period = Period.objects.select_for_update().get(pk=paper.period_id)
+        paper = Paper.objects.select_for_update().get(pk=paper.pk)
+        paper.period = period
+        paper.lock_version = seen_version
+        paper.mark_published(user, timezone.now())
         if not period.is_locked:
             period.state = Period.State.LOCKED
             period._history_user = user
             period.save(update_fields=["state"])
+        paper.freeze(paper_pdf(paper))
+        paper._history_user = user
+        paper.save()
     return paper

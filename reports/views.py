@@ -1,16 +1,20 @@
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.templatetags.static import static
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from commitments.models import Period
 from reports.forms import NewPaperForm, PaperForm
-from reports.models import Paper
-from reports.render import paper_html, paper_pdf
+from reports.models import DraftRendering, Paper
+from reports.render import html_to_pdf, paper_html
 from reports.services import paper_publish
+from riskreg.shared.forms import STALE_FORM
 
 
 def get_paper(pk: int) -> Paper:
@@ -38,15 +42,14 @@ def paper_list(request):
     )
 
 
-@require_POST
 @permission_required("reports.add_paper", raise_exception=True)
+@require_POST
 def paper_create(request):
     form = NewPaperForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose a period for the new paper.")
         return redirect("reports:list")
     paper = Paper.start(form.cleaned_data["period"])
-    paper._history_user = request.user
     paper.save()
     messages.success(request, f"Started {paper}, its narrative taken from the last paper.")
     return redirect("reports:edit", pk=paper.pk)
@@ -56,12 +59,9 @@ def paper_create(request):
 def paper_edit(request, pk):
     paper = get_paper(pk)
     if paper.is_published:
-        raise PermissionDenied(
-            "A published paper never changes: start a new version to correct it."
-        )
+        return render(request, "reports/paper_published.html", {"paper": paper}, status=403)
     form = PaperForm(request.POST or None, instance=paper)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and form.is_valid() and form.save_or_explain():
         messages.success(request, "Paper saved.")
         return redirect("reports:edit", pk=paper.pk)
     return render(request, "reports/paper_form.html", {"form": form, "paper": paper})
@@ -70,7 +70,8 @@ def paper_edit(request, pk):
 @permission_required("reports.change_paper", raise_exception=True)
 def paper_preview(request, pk):
     paper = get_paper(pk)
-    return HttpResponse(paper_html(paper, stylesheet=static("css/paper.css")))
+    back = reverse("reports:edit", args=[paper.pk])
+    return HttpResponse(paper_html(paper, stylesheet=static("css/paper.css"), back_url=back))
 
 
 @permission_required("reports.view_paper", raise_exception=True)
@@ -80,17 +81,35 @@ def paper_download(request, pk):
         return pdf_response(bytes(paper.pdf), paper.filename)
     if not request.user.has_perm("reports.change_paper"):
         raise PermissionDenied("Only published papers can be downloaded.")
-    return pdf_response(paper_pdf(paper), paper.filename.replace(".pdf", "-draft.pdf"))
+    return pdf_response(draft_pdf(paper), paper.filename.replace(".pdf", "-draft.pdf"))
 
 
-@require_POST
+def draft_pdf(paper: Paper) -> bytes:
+    """A draft's PDF, rendered again only when its composed HTML has changed."""
+    html = paper_html(paper)
+    fingerprint = hashlib.sha256(html.encode()).hexdigest()
+    kept = DraftRendering.objects.filter(paper=paper, fingerprint=fingerprint).first()
+    if kept is not None:
+        return bytes(kept.pdf)
+    pdf = html_to_pdf(html)
+    DraftRendering.objects.update_or_create(
+        paper=paper, defaults={"fingerprint": fingerprint, "pdf": pdf}
+    )
+    return pdf
+
+
 @permission_required("reports.publish_paper", raise_exception=True)
+@require_POST
 def paper_publish_view(request, pk):
     paper = get_paper(pk)
     try:
-        paper = paper_publish(paper=paper, user=request.user)
+        paper = paper_publish(
+            paper=paper, user=request.user, seen_version=int(request.POST["lock_version"])
+        )
+    except (KeyError, ValueError):
+        messages.error(request, STALE_FORM)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
-        return redirect("reports:list")
-    messages.success(request, f"Published {paper}; {paper.period} is now locked.")
+    else:
+        messages.success(request, f"Published {paper}; {paper.period} is now locked.")
     return redirect("reports:list")

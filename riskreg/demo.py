@@ -51,6 +51,7 @@ def load(password: str) -> None:
         periods = load_periods()
         load_plan(periods, users)
         load_risks(periods, users)
+        lock(periods[:2])
         load_paper(periods[2], users["cfo"])
 
 
@@ -72,13 +73,22 @@ def load_users(password: str) -> dict[str, User]:
 
 
 def load_periods() -> list[Period]:
+    """2025/26 Q1 to Q3, open while the demo is loaded (see lock())."""
     periods = []
     for number in (1, 2, 3):
         period, _ = Period.objects.get_or_create(year=2025, number=number)
-        period.state = Period.State.OPEN if number == 3 else Period.State.LOCKED
+        period.state = Period.State.OPEN
+        period.update_deadline = period.quarter.update_due
         period.save()
         periods.append(period)
     return periods
+
+
+def lock(periods: list[Period]) -> None:
+    """Earlier quarters are locked, as their papers were published."""
+    for period in periods:
+        period.state = Period.State.LOCKED
+        period.save()
 
 
 def demo_rag(n: int) -> str:
@@ -259,15 +269,15 @@ def load_risks(periods: list[Period], users: dict) -> None:
                 "title": title,
                 "category": category,
                 "owner": owner,
-                "status": status,
+                "status": Risk.Status.OPEN,  # ended below, after its reviews
                 "description": description,
                 "date_identified": datetime.date(2025, 4, 1),
                 "inherent_likelihood": 4,
                 "inherent_impact": 4,
                 "target_likelihood": 2,
                 "target_impact": 3,
-                "date_closed": datetime.date(2025, 12, 18) if status == "Crystallised" else None,
-                "closing_note": REFERENCE["crystallised"] if status == "Crystallised" else "",
+                "date_closed": None,
+                "closing_note": "",
             },
         )
         for period, (likelihood, impact) in zip(periods, scores, strict=False):
@@ -292,7 +302,13 @@ def load_risks(periods: list[Period], users: dict) -> None:
                 target_date=datetime.date(2026, 3, 26),
                 status=Action.Status.ON_TRACK,
             )
+        if status == "Proposed":
+            risk.status = status
+            risk.save()
         if status == "Crystallised":
+            risk.status, risk.date_closed = status, datetime.date(2025, 12, 18)
+            risk.closing_note = REFERENCE["crystallised"]
+            risk.save()
             Issue.objects.get_or_create(
                 risk=risk,
                 defaults={

@@ -203,6 +203,9 @@ IMPORT_DIR = Path(os.environ.get("RISKREG_IMPORT_DIR", BASE_DIR / "var" / "impor
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024
 
+# History is read, never reverted: riskreg.shared.admin.HistoryAdmin refuses the POST too.
+SIMPLE_HISTORY_REVERT_DISABLED = True
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

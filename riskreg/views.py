@@ -4,11 +4,13 @@ from django.contrib.auth.decorators import login_not_required
 from django.http import HttpResponse
 from django.shortcuts import render
 
+from riskreg.home import needs
+
 log = logging.getLogger("riskreg.security")
 
 
 def home(request):
-    return render(request, "home.html")
+    return render(request, "home.html", needs(request.user))
 
 
 def about(request):

@@ -32,6 +32,13 @@ def make_period(text: str = "2025/26 Q3", **kw) -> Period:
     return period
 
 
+def lock(period: Period) -> Period:
+    """Lock a period once its records are made: a locked period takes no new ones."""
+    period.state = Period.State.LOCKED
+    period.save()
+    return period
+
+
 def make_area(name: str | None = None) -> PolicyArea:
     return PolicyArea.objects.get_or_create(name=name or f"Area {next(counter)}")[0]
 

@@ -1,36 +1,65 @@
-"""What the admin pages of versioned records share."""
+"""What the admin pages of tracked records share."""
 
-from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
-
-class VersionedForm(forms.ModelForm):
-    """Carries the version the editor saw, as the register's own forms do."""
-
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["seen_version"].initial = self.instance.version if self.instance.pk else 0
-
-    def clean(self):
-        seen = self.cleaned_data.get("seen_version")
-        if self.instance.pk and seen is not None and seen != self.instance.version:
-            raise forms.ValidationError(
-                "Someone else saved this record after you opened it, so your changes were not "
-                "saved. Reload the page to see their change, then make yours again."
-            )
-        return super().clean()
+from riskreg.shared.forms import RecordForm
 
 
-class VersionedAdmin(SimpleHistoryAdmin):
-    """Edits in the admin take part in optimistic locking: a stale form is refused, and a
-    save moves the version on so an edit begun elsewhere before it is refused too."""
+class HistoryAdmin(SimpleHistoryAdmin):
+    """Change history to read, never to revert: a revert would write an old copy over the
+    record without the record's own form, so its history pages only show."""
 
-    form = VersionedForm
-    exclude = ["version"]
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if request.method != "GET":
+            raise PermissionDenied("History is read-only: make a change through the record's form.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
 
-    def save_model(self, request, obj, form, change):
-        if change:
-            obj.version += 1
-        super().save_model(request, obj, form, change)
+    def revert_disabled(self, request, obj=None):
+        return True
+
+
+class RecordAdmin(HistoryAdmin):
+    """The admin for a riskreg.shared.records.Record.
+
+    Its form carries the lock_version the editor saw, and the model's own rules decide
+    what may change: a refused save or delete is a message on the page, never a 500.
+    """
+
+    form = RecordForm
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and allowed(obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and allowed(obj, deleting=True)
+
+    def changeform_view(self, request, *args, **kwargs):
+        return refusals_as_messages(self, request, super().changeform_view, *args, **kwargs)
+
+    def delete_view(self, request, *args, **kwargs):
+        return refusals_as_messages(self, request, super().delete_view, *args, **kwargs)
+
+    def changelist_view(self, request, *args, **kwargs):
+        return refusals_as_messages(self, request, super().changelist_view, *args, **kwargs)
+
+
+def allowed(obj, deleting: bool = False) -> bool:
+    """Whether the model's rules would let `obj` change now (checked again, locked, on save)."""
+    if obj is None:
+        return True
+    try:
+        obj.check_rules(deleting=deleting, lock=False)
+    except ValidationError:
+        return False
+    return True
+
+
+def refusals_as_messages(model_admin, request, view, *args, **kwargs):
+    try:
+        return view(request, *args, **kwargs)
+    except ValidationError as error:
+        model_admin.message_user(request, " ".join(error.messages), messages.ERROR)
+        return HttpResponseRedirect(request.get_full_path())

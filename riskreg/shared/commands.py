@@ -18,8 +18,14 @@ class ImportCommand(BaseCommand):
         parser.add_argument("file", type=Path)
         parser.add_argument("--dry-run", action="store_true", help="Report, write nothing.")
         parser.add_argument("--user", help="The user the history records (default: 'system').")
+        parser.add_argument(
+            "--add-people",
+            action="store_true",
+            help="Add the people the workbook names who are not known yet (a first import "
+            "into an empty database needs it); without it an unknown name is an error.",
+        )
 
-    def handle(self, *args, file, dry_run, user, **options):
+    def handle(self, *args, file, dry_run, user, add_people, **options):
         if not file.is_file():
             raise CommandError(f"{file} does not exist.")
         if user:
@@ -31,7 +37,9 @@ class ImportCommand(BaseCommand):
                 username="system", defaults={"first_name": "System", "is_active": False}
             )
         try:
-            result = self.importer(file.read_bytes(), user=acting, dry_run=dry_run)
+            result = self.importer(
+                file.read_bytes(), user=acting, dry_run=dry_run, add_people=add_people
+            )
         except WorkbookRefused as refusal:
             raise CommandError(str(refusal)) from None
         if not result.ok:
@@ -39,6 +47,10 @@ class ImportCommand(BaseCommand):
                 self.stderr.write(problem)
             raise CommandError(f"Nothing was imported: {len(result.problems)} problem(s).")
         self.stdout.write(("Dry run: " if dry_run else "Imported. ") + result.summary())
+        for name in result.new_people:
+            self.stdout.write(f"New person: {name}")
+        for change in result.changes:
+            self.stdout.write(f"Changed: {change}")
 
 
 class ExportCommand(BaseCommand):

@@ -1,4 +1,9 @@
-"""Who changed what, when: field-by-field changes from simple-history records."""
+"""Who changed what, when: one row a save, from simple-history records, paged in the database.
+
+A page of a record's history (a risk with its reviews, controls and actions, say) is
+read as one UNION of the history tables, newest first, fifty saves a page; each save is
+shown against the save before it of the same object, found by LAG() in the same query.
+"""
 
 import datetime
 from collections import defaultdict
@@ -6,12 +11,14 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db import models
+from django.db.models import F, Value, Window
+from django.db.models.functions import Lag
 from django.utils import dateformat, timezone
 
 CHANGES_PER_PAGE = 50
 
 # Parents and periods are named by `describe`, so they are not listed as changes.
-SKIPPED = {"id", "version", "ref_sort", "commitment", "risk", "period"}
+SKIPPED = {"id", "lock_version", "ref_sort", "commitment", "risk", "period"}
 
 
 @dataclass
@@ -32,11 +39,122 @@ class Change:
     fields: list[FieldChange]
 
 
+def page_of_changes(histories: list[models.QuerySet], describe, number) -> Page:
+    """Page `number` (as the URL gave it) of the saves in `histories`, newest first.
+
+    `histories` are querysets of history rows (a record's own, its children's);
+    `describe(record)` names what a row belongs to, e.g. "2025/26 Q3 status".
+    """
+    page = Paginator(saves(histories), CHANGES_PER_PAGE).get_page(number)
+    records = load(histories, list(page.object_list))
+    page.object_list = [
+        change
+        for key in page.object_list
+        if (change := describe_save(records, key, describe)) is not None
+    ]
+    return page
+
+
+def saves(histories: list[models.QuerySet]):
+    """(kind, history_id, previous history_id, date) of every save, newest first."""
+    branches = [
+        history.order_by()
+        .annotate(
+            kind=Value(kind),
+            previous_id=Window(
+                Lag("history_id"), partition_by=F("id"), order_by=["history_date", "history_id"]
+            ),
+        )
+        .values_list("kind", "history_id", "previous_id", "history_date")
+        for kind, history in enumerate(histories)
+    ]
+    union = branches[0].union(*branches[1:], all=True) if len(branches) > 1 else branches[0]
+    return union.order_by("-history_date", "-history_id")
+
+
+def load(histories: list[models.QuerySet], keys: list[tuple]) -> dict:
+    """The history rows a page shows and the rows before them: one query a table."""
+    wanted = defaultdict(set)
+    for kind, history_id, previous_id, _ in keys:
+        wanted[kind].update(i for i in (history_id, previous_id) if i is not None)
+    records = {}
+    for kind, ids in wanted.items():
+        model = histories[kind].model
+        related = [f.name for f in model._meta.fields if isinstance(f, models.ForeignKey)]
+        rows = list(model._default_manager.filter(history_id__in=ids).select_related(*related))
+        load_links(model, rows)
+        for row in rows:
+            records[kind, row.history_id] = row
+    names = related_names(list(records.values()))
+    for record in records.values():
+        record.names = names
+    return records
+
+
+def describe_save(records: dict, key: tuple, describe) -> Change | None:
+    kind, history_id, previous_id, _ = key
+    record = records[kind, history_id]
+    previous = records.get((kind, previous_id)) if previous_id else None
+    fields = [c for c in field_changes(record, previous) if c.old != c.new]
+    deleted = record.history_type == "-"
+    if not fields and not deleted:
+        return None  # e.g. a time moved on by seconds, which reads the same
+    suffix = " deleted" if deleted else " created" if previous is None else ""
+    return Change(
+        when=record.history_date,
+        who=name_of(record.history_user) if record.history_user else "system",
+        what=describe(record) + suffix,
+        created=previous is None,
+        fields=[] if deleted else fields,
+    )
+
+
+def field_changes(record, previous) -> list[FieldChange]:
+    changes = []
+    for field in tracked_fields(type(record)):
+        new = getattr(record, field.attname)
+        old = getattr(previous, field.attname) if previous else None
+        if (previous and old != new) or (not previous and new not in (None, "", False)):
+            changes.append(
+                FieldChange(
+                    field=str(field.verbose_name),
+                    old=display(field, old, record.names) if previous else "",
+                    new=display(field, new, record.names),
+                )
+            )
+    for field in getattr(type(record), "_history_m2m_fields", []):
+        new, old = linked(record, field), linked(previous, field) if previous else ""
+        if new != old and (previous or new):
+            changes.append(FieldChange(str(field.verbose_name), old or "—", new or "—"))
+    return changes
+
+
+def load_links(history_model, rows: list) -> None:
+    """What each row's many-to-many fields linked to then, by name: one query a field."""
+    for field in getattr(history_model, "_history_m2m_fields", []):
+        through = getattr(history_model, field.name).model
+        target = field.m2m_reverse_field_name()
+        linked = defaultdict(list)
+        links = through._default_manager.filter(history__in=[r.history_id for r in rows])
+        for link in links.select_related(target):
+            linked[link.history_id].append(str(getattr(link, target)))
+        for row in rows:
+            row.__dict__.setdefault("links", {})[field.name] = ", ".join(
+                sorted(linked[row.history_id])
+            )
+
+
+def linked(record, field) -> str:
+    """What an m2m field linked to at the time of `record`, by name (see load_links)."""
+    return record.links.get(field.name, "")
+
+
 def tracked_fields(history_model) -> list:
+    own = {h.name for h in history_model._meta.fields}
     return [
         f
         for f in history_model.instance_type._meta.fields
-        if f.name not in SKIPPED and f.name in {h.name for h in history_model._meta.fields}
+        if f.name not in SKIPPED and f.name in own
     ]
 
 
@@ -56,66 +174,9 @@ def display(field, value, names: dict) -> str:
     return str(value)
 
 
-def changes(records: list, describe) -> list[Change]:
-    """Every save in `records` (history rows of one or more objects), newest first.
-
-    `describe(record)` names the object a record belongs to, e.g. "2025/26 Q3 status".
-    A created object lists the fields it was created with; a save that changed no field
-    shown here is left out.
-    """
-    by_object = defaultdict(list)
-    for record in records:
-        by_object[(type(record), record.id)].append(record)
-    names = related_names(records)
-    result = []
-    for (history_model, _), rows in by_object.items():
-        rows.sort(key=lambda r: (r.history_date, r.history_id))
-        fields = tracked_fields(history_model)
-        previous = None
-        for record in rows:
-            changed = [
-                FieldChange(
-                    field=str(field.verbose_name),
-                    old=display(field, getattr(previous, field.attname), names) if previous else "",
-                    new=display(field, getattr(record, field.attname), names),
-                )
-                for field in fields
-                if (
-                    getattr(previous, field.attname) != getattr(record, field.attname)
-                    if previous
-                    else getattr(record, field.attname) not in (None, "", False)
-                )
-            ]
-            # A time moved on by seconds reads the same: not a change anyone can see.
-            changed = [c for c in changed if c.old != c.new]
-            deleted = record.history_type == "-"
-            if changed or deleted:
-                suffix = " deleted" if deleted else " created" if previous is None else ""
-                result.append(
-                    Change(
-                        when=record.history_date,
-                        who=who(record),
-                        what=describe(record) + suffix,
-                        created=previous is None,
-                        fields=[] if deleted else changed,
-                    )
-                )
-            previous = record
-    result.sort(key=lambda c: c.when, reverse=True)
-    return result
-
-
-def who(record) -> str:
-    return name_of(record.history_user) if record.history_user else "system"
-
-
-def page_of_changes(records: list, describe, number) -> Page:
-    """One page of changes(records, describe), newest first; `number` as the URL gave it."""
-    return Paginator(changes(records, describe), CHANGES_PER_PAGE).get_page(number)
-
-
 def related_names(records: list) -> dict:
-    """Names of related objects: those the caller select_related, then one query per model."""
+    """Names of the objects the records point to: those loaded with them, then the rest
+    (deleted since, say) by one query per model."""
     wanted = defaultdict(set)
     names = {}
     for record in records:
@@ -124,7 +185,7 @@ def related_names(records: list) -> dict:
             if pk is None:
                 continue
             history_field = record._meta.get_field(field.name)
-            if history_field.is_cached(record):
+            if history_field.is_cached(record) and history_field.get_cached_value(record):
                 names[(field.related_model, pk)] = name_of(history_field.get_cached_value(record))
             else:
                 wanted[field.related_model].add(pk)

@@ -15,6 +15,11 @@ class UploadForm(forms.Form):
     workbook = forms.FileField(
         help_text="An Excel workbook (.xlsx) of at most 10 MB, in the format the export writes."
     )
+    add_people = forms.BooleanField(
+        label="Add the people this workbook names who are not in riskreg yet",
+        required=False,
+        help_text="Leave it unticked to catch a misspelt name: an unknown name is then an error.",
+    )
 
     def clean_workbook(self):
         upload = self.cleaned_data["workbook"]
@@ -40,7 +45,10 @@ def upload_flow(request, importer, template: str, done_url: str):
             messages.error(request, "That upload has expired: please upload the workbook again.")
             return redirect(request.path)
         try:
-            result = importer(path.read_bytes(), user=request.user, dry_run=False)
+            add_people = request.session.pop(f"{key}:add-people", False)
+            result = importer(
+                path.read_bytes(), user=request.user, dry_run=False, add_people=add_people
+            )
         finally:
             path.unlink(missing_ok=True)
         if result.ok:
@@ -52,8 +60,9 @@ def upload_flow(request, importer, template: str, done_url: str):
         context["form"] = form
         if form.is_valid():
             data = form.cleaned_data["workbook"].read()
+            add_people = form.cleaned_data["add_people"]
             try:
-                result = importer(data, user=request.user, dry_run=True)
+                result = importer(data, user=request.user, dry_run=True, add_people=add_people)
             except WorkbookRefused as refusal:
                 form.add_error("workbook", str(refusal))
             else:
@@ -63,4 +72,5 @@ def upload_flow(request, importer, template: str, done_url: str):
                     settings.IMPORT_DIR.mkdir(parents=True, exist_ok=True)
                     pending_path(name).write_bytes(data)
                     request.session[key] = name
+                    request.session[f"{key}:add-people"] = add_people
     return render(request, template, context)

@@ -208,23 +208,3 @@ def new_workbook(sheets: dict[str, tuple[list[str], list[list]]]) -> bytes:
     out = io.BytesIO()
     workbook.save(out)
     return out.getvalue()
-
-
-@dataclass
-class ImportResult:
-    problems: list[str] = field(default_factory=list)
-    created: int = 0
-    changed: int = 0
-    unchanged: int = 0
-    dry_run: bool = True
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    def summary(self) -> str:
-        verb = "would be" if self.dry_run else "were"
-        return (
-            f"{self.created} {verb} created, {self.changed} {verb} changed, "
-            f"{self.unchanged} left as they are."
-        )

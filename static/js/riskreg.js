@@ -5,3 +5,23 @@ document.addEventListener("submit", (event) => {
     event.preventDefault();
   }
 });
+
+// After a failed submit, take the user to the list of what needs attention.
+document.addEventListener("DOMContentLoaded", () => {
+  const summary = document.getElementById("error-summary");
+  if (summary) {
+    summary.focus();
+  }
+});
+
+// "Start from last quarter's update": copy that text into this quarter's box.
+document.addEventListener("click", (event) => {
+  const button = event.target.closest("[data-copy-to]");
+  if (!button) {
+    return;
+  }
+  const box = document.getElementById(button.dataset.copyTo);
+  box.value = button.dataset.copyText;
+  box.dispatchEvent(new Event("input", { bubbles: true }));
+  box.focus();
+});

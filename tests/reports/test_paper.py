@@ -2,14 +2,22 @@ import hashlib
 import io
 
 import pytest
+from django.test import Client
 from pypdf import PdfReader
 
 from commitments.models import Period
-from registers.models import Risk, RiskReview
+from registers.models import Risk
 from reports.models import Paper
 from reports.render import html_to_pdf, paper_html, static_only_fetcher
 from riskreg import demo
-from tests.factories import make_commitment, make_period, make_review, make_risk, make_status
+from tests.factories import (
+    make_commitment,
+    make_period,
+    make_review,
+    make_risk,
+    make_status,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -84,32 +92,52 @@ def test_the_demo_paper_has_the_reference_tables_in_order(demo_paper):
     assert parts["counts"] == {"red": 20, "total": 356, "red_before": 10}
 
 
-def test_publishing_stores_the_pdf_its_hash_and_locks_the_period(login, demo_paper):
+def publish(client, paper):
+    paper.refresh_from_db()
+    return client.post(f"/papers/{paper.pk}/publish/", {"lock_version": paper.lock_version})
+
+
+def test_publishing_stores_the_final_paper_its_hash_and_locks_the_period(login, demo_paper):
     client = login("Report author")
-    response = client.post(f"/papers/{demo_paper.pk}/publish/")
-    assert response.status_code == 302
+    assert "Draft, version 1" in squash(pdf_text(html_to_pdf(paper_html(demo_paper))))
+    assert publish(client, demo_paper).status_code == 302
     demo_paper.refresh_from_db()
     assert demo_paper.is_published and demo_paper.published_by == client.user
-    assert hashlib.sha256(bytes(demo_paper.pdf)).hexdigest() == demo_paper.sha256
     assert Period.objects.get(pk=demo_paper.period_id).is_locked
     first = client.get(f"/papers/{demo_paper.pk}/pdf/").content
-    assert first == bytes(demo_paper.pdf)
+    assert hashlib.sha256(first).hexdigest() == demo_paper.sha256
+    text = squash(pdf_text(first))
+    assert "Draft" not in text and "26 MARCH 2026" in text  # the final paper, as published
     # A later register change leaves the published paper byte-identical.
     risk = Risk.objects.get(ref="OPCC-R05")
     risk.title = "Something else entirely"
     risk.save()
-    RiskReview.objects.filter(risk=risk).delete()
-    assert login("Viewer").get(f"/papers/{demo_paper.pk}/pdf/").content == first
+    make_commitment(ref="9999", text="A commitment added after publishing")
+    viewer = Client()
+    viewer.force_login(make_user("Viewer"))
+    assert viewer.get(f"/papers/{demo_paper.pk}/pdf/").content == first
     # …and it cannot be edited or published again.
-    assert client.get(f"/papers/{demo_paper.pk}/").status_code == 403
-    client.post(f"/papers/{demo_paper.pk}/publish/")
+    edit = client.get(f"/papers/{demo_paper.pk}/")
+    assert edit.status_code == 403 and "Start version 2" in edit.content.decode()
+    publish(client, demo_paper)
+    assert client.get(f"/papers/{demo_paper.pk}/pdf/").content == first
+
+
+def test_a_paper_without_a_meeting_date_is_not_published(login, demo_paper):
+    demo_paper.meeting_date = None
+    demo_paper.save()
+    client = login("Report author")
+    page = client.post(
+        f"/papers/{demo_paper.pk}/publish/", {"lock_version": demo_paper.lock_version}, follow=True
+    ).content.decode()
+    assert "has no meeting date: give the date of the committee meeting" in page
     demo_paper.refresh_from_db()
-    assert hashlib.sha256(bytes(demo_paper.pdf)).hexdigest() == demo_paper.sha256
+    assert not demo_paper.is_published and not demo_paper.period.is_locked
 
 
 def test_a_correction_is_a_new_version_and_the_old_one_is_kept(login, demo_paper):
     client = login("Report author")
-    client.post(f"/papers/{demo_paper.pk}/publish/")
+    publish(client, demo_paper)
     client.post("/papers/new/", {"period": demo_paper.period_id})
     versions = list(Paper.objects.filter(period=demo_paper.period).values_list("version", "status"))
     assert sorted(versions) == [(1, "Published"), (2, "Draft")]
@@ -153,7 +181,7 @@ def test_the_fetcher_refuses_anything_outside_static():
     assert fetcher.refused == ["http://example.com/x.png", "file:///etc/passwd"]
 
 
-@pytest.mark.parametrize("size", [5, 120])
+@pytest.mark.parametrize("size", [5, 300])
 def test_the_paper_preview_queries_do_not_grow_with_commitments(
     login, size, django_assert_num_queries
 ):

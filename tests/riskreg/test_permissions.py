@@ -17,8 +17,10 @@ ROLES = ["Viewer", "Risk editor", "SMT lead", "Plan manager", "Report author"]
 ALL = {role: 200 for role in ROLES}
 
 
-def only(*allowed, otherwise=403):
-    return {role: 200 if role in allowed else otherwise for role in ROLES}
+def only(*roles, allowed=200, otherwise=403):
+    """`allowed` for these roles, `otherwise` for the rest: a POST-only view answers a GET
+    with 405 only after its permission check has let the user through."""
+    return {role: allowed if role in roles else otherwise for role in ROLES}
 
 
 POST_ONLY = {role: 405 for role in ROLES}
@@ -32,12 +34,15 @@ EXPECTED = {
     "commitments:mine": only("SMT lead"),
     "commitments:dashboard": ALL,
     "commitments:periods": only("Plan manager"),
-    "commitments:period_add": POST_ONLY,
-    "commitments:period_lock": POST_ONLY,
-    "commitments:period_open": POST_ONLY,
+    "commitments:period_add": only("Plan manager"),
+    "commitments:period_lock": only("Plan manager"),
+    "commitments:period_open": only("Plan manager"),
+    "commitments:period_deadline": only("Plan manager"),
     "commitments:import": only("Plan manager"),
     "commitments:export": ALL,
     "commitments:detail": ALL,
+    "commitments:history": ALL,
+    "commitments:edit": only("Plan manager"),
     "commitments:status_edit": only("Plan manager"),  # the SMT lead does not lead this one
     "registers:list": ALL,
     "registers:heatmap": ALL,
@@ -48,20 +53,21 @@ EXPECTED = {
     "registers:import": only("Risk editor"),
     "registers:export": ALL,
     "registers:detail": ALL,
+    "registers:history": ALL,
     "registers:edit": only("Risk editor"),
-    "registers:review": only("Risk editor", otherwise=403),
+    "registers:review": only("Risk editor"),
     "registers:end": only("Risk editor"),
-    "registers:accept": POST_ONLY,
+    "registers:accept": only("Risk editor", allowed=405),
     "registers:control_add": only("Risk editor"),
     "registers:control_edit": only("Risk editor"),
     "registers:action_add": only("Risk editor"),
     "registers:action_edit": only("Risk editor"),
     "reports:list": ALL,
-    "reports:create": POST_ONLY,
+    "reports:create": only("Report author", allowed=405),
     "reports:edit": only("Report author"),
     "reports:preview": only("Report author"),
     "reports:pdf": only("Report author"),  # a draft: only its authors may download it
-    "reports:publish": POST_ONLY,
+    "reports:publish": only("Report author", allowed=405),
 }
 PUBLIC = {"login": 200, "healthz": 200}
 

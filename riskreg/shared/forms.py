@@ -1,0 +1,72 @@
+"""Form fields as a browser shows and posts them, and the form every Record is edited with."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+
+STALE_FORM = "This form is out of date: reload the page and make your change again."
+
+
+class DateInput(forms.DateInput):
+    """A browser's date box. It shows and posts YYYY-MM-DD, whatever the site's language;
+    given 26/03/2026 it shows nothing and posts nothing back."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class Prose(forms.CharField):
+    """Text from a textarea. Browsers post its line ends as CRLF; stored text has LF, so an
+    untouched textarea is unchanged and a saved one reads the same everywhere."""
+
+    widget = forms.Textarea
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
+
+
+def formfield(field: models.Field, **kwargs):
+    """Model fields as browser fields: dates in date boxes, long text as Prose."""
+    if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
+        kwargs.setdefault("widget", DateInput)
+    if isinstance(field, models.TextField) and not field.choices:
+        kwargs.setdefault("form_class", Prose)
+    return field.formfield(**kwargs)
+
+
+class RecordForm(forms.ModelForm):
+    """Edits a riskreg.shared.records.Record; carries the lock_version the editor saw.
+
+    Subclasses declare `class Meta(RecordForm.Meta)` so dates and text get browser fields.
+    A missing lock_version is refused like a stale one: the save is never unchecked.
+    """
+
+    lock_version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=0,
+        error_messages={"required": STALE_FORM, "invalid": STALE_FORM, "min_value": STALE_FORM},
+    )
+
+    class Meta:
+        formfield_callback = formfield
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["lock_version"].initial = self.instance.lock_version
+
+    def _post_clean(self):
+        if "lock_version" in self.cleaned_data:
+            self.instance.lock_version = self.cleaned_data["lock_version"]
+        super()._post_clean()
+
+    def save_or_explain(self) -> bool:
+        """Save; when the model's rules or a newer save refuse it, say why on the form."""
+        try:
+            self.save()
+        except ValidationError as error:
+            self.add_error(None, error)
+            return False
+        return True

@@ -1,0 +1,150 @@
+"""What both importers share: checking a cell against its model field, finding who a name
+means, and writing new and changed rows in bulk with their history and lock_version.
+
+Every import is checked whole, then written all or nothing; a dry run does the same work
+and rolls it back, so it reports exactly what the import would do.
+"""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from riskreg.shared.history import display
+
+
+@dataclass
+class ImportResult:
+    problems: list[str] = field(default_factory=list)
+    created: int = 0
+    changed: int = 0
+    unchanged: int = 0
+    dry_run: bool = True
+    changes: list[str] = field(default_factory=list)  # "Commitment 60: SMT lead A → B"
+    new_people: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def summary(self) -> str:
+        return (
+            f"{self.created} {self.verb(self.created)} created, "
+            f"{self.changed} {self.verb(self.changed)} changed, "
+            f"{self.unchanged} {'is' if self.unchanged == 1 else 'are'} left as "
+            f"{'it is' if self.unchanged == 1 else 'they are'}."
+        )
+
+    def verb(self, count: int) -> str:
+        if self.dry_run:
+            return "would be"
+        return "was" if count == 1 else "were"
+
+
+def checked(problems, row, column: str, value, model_field):
+    """`value` if it passes `model_field`'s own validators (length, format); else a problem
+    on its cell and None. Forms, the admin and imports all check a value this way."""
+    if value in (None, ""):
+        return value
+    try:
+        model_field.run_validators(value)
+    except ValidationError as error:
+        problems.add(row.sheet, row.number, column, " ".join(error.messages))
+        return None
+    return value
+
+
+class People:
+    """Names in a workbook as people: known names only, unless new people may be added.
+
+    An unknown name is a problem naming the nearest known names, so that a typo such as
+    "Sam Laed" is caught instead of becoming a new person.
+    """
+
+    def __init__(self, person_model, *, add: bool, result: ImportResult):
+        self.model, self.add, self.result = person_model, add, result
+        self.by_name = {p.name: p for p in person_model.objects.all()}
+
+    def get(self, name: str, sheet: str, row: int, column: str, **defaults):
+        if not name:
+            return None
+        if name in self.by_name:
+            return self.by_name[name]
+        if not self.add:
+            self.result.problems.append(self.unknown(name, sheet, row, column))
+            return None
+        self.by_name[name] = self.model.objects.create(name=name, **defaults)
+        self.result.new_people.append(name)
+        return self.by_name[name]
+
+    def unknown(self, name: str, sheet: str, row: int, column: str) -> str:
+        nearest = self.model.objects.named_like(name)
+        hint = f" (did you mean {' or '.join(nearest)}?)" if nearest else ""
+        return (
+            f"Sheet '{sheet}', row {row}, column '{column}': '{name}' is not a known person"
+            f"{hint}. To add new people, tick “Add new people” (--add-people)."
+        )
+
+
+class Upsert:
+    """New and changed rows of one model, found by comparing wanted values with stored
+    ones, then written in a few queries, each with its history row."""
+
+    def __init__(self, model, fields: list[str], result: ImportResult):
+        self.model, self.fields, self.result = model, fields, result
+        self.created, self.changed = [], []
+        self.names: dict = {}
+
+    def add(self, stored, new, values: dict, label: str) -> bool:
+        """Queue `new` with `values` when nothing is stored, or `stored` when a value
+        differs (listing each change for the dry run). True when something will be written."""
+        if stored is None:
+            for name, value in values.items():
+                setattr(new, name, value)
+            self.created.append(new)
+            return True
+        differs = [name for name, value in values.items() if getattr(stored, name) != value]
+        if not differs:
+            self.result.unchanged += 1
+            return False
+        self.result.changes.append(f"{label}: " + "; ".join(self.describe(stored, values, differs)))
+        for name in differs:
+            setattr(stored, name, values[name])
+        self.changed.append(stored)
+        return True
+
+    def describe(self, stored, values: dict, names: list[str]) -> list[str]:
+        lines = []
+        for name in names:
+            model_field = self.model._meta.get_field(name.removesuffix("_id"))
+            old = self.shown(model_field, getattr(stored, name))
+            new = self.shown(model_field, values[name])
+            lines.append(f"{model_field.verbose_name} {old} → {new}")
+        return lines
+
+    def shown(self, model_field, value) -> str:
+        """A value as the dry run shows it; related objects by the names the importer knows."""
+        if model_field.is_relation and value is not None:
+            related = model_field.related_model
+            known = self.names.get((related, value))
+            text = known or str(related._default_manager.filter(pk=value).first())
+        else:
+            text = display(model_field, value, {})
+        return f"“{text[:60]}…”" if len(text) > 60 else f"“{text}”"
+
+    def save(self, user) -> None:
+        for obj in self.created:
+            obj.lock_version = 1
+        for obj in self.changed:
+            obj.lock_version += 1  # they were read under select_for_update
+        bulk_create_with_history(self.created, self.model, batch_size=500, default_user=user)
+        if self.changed:
+            bulk_update_with_history(
+                self.changed,
+                self.model,
+                [*self.fields, "lock_version"],
+                batch_size=500,
+                default_user=user,
+            )
+        self.result.created += len(self.created)
+        self.result.changed += len(self.changed)

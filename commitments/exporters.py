@@ -1,8 +1,8 @@
 """The plan workbook written back out, in the shape importers.py reads."""
 
-from commitments.importers import COMMITMENT_COLUMNS, STATUS_COLUMNS
+from commitments.importers import COMMITMENT_COLUMNS, RAG_WORDS, STATUS_COLUMNS
 from commitments.models import Commitment, QuarterlyStatus
-from riskreg.shared.workbooks import new_workbook
+from riskreg.shared.exports import new_workbook
 
 
 def export_plan() -> bytes:
@@ -40,5 +40,6 @@ def export_plan() -> bytes:
                     for s in statuses
                 ],
             ),
-        }
+        },
+        choices={"Quarterly Status": {"RAG": RAG_WORDS, "Red For Resourcing": ["Yes", "No"]}},
     )

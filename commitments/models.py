@@ -7,7 +7,7 @@ from django.db.models import OuterRef, Q, Subquery, Value
 from simple_history.models import HistoricalRecords
 
 from commitments.periods import Quarter
-from riskreg.shared.records import Record
+from riskreg.shared.records import Record, RecordQuerySet
 from riskreg.shared.refs import REF_FORMAT, REF_PATTERN, validate_ref
 
 
@@ -181,7 +181,7 @@ class Rag(models.TextChoices):
     NOT_STARTED = "not_started", "Not started"
 
 
-class CommitmentQuerySet(models.QuerySet):
+class CommitmentQuerySet(RecordQuerySet):
     def for_listing(self):
         """What the lists show; a commitment's own page and the export add the WMP lead."""
         return self.select_related("policy_area", "smt_lead", "officer_lead")
@@ -293,7 +293,7 @@ class PeriodRecord(Record):
         Period.objects.check_open(periods, lock=lock)
 
 
-class QuarterlyStatusQuerySet(models.QuerySet):
+class QuarterlyStatusQuerySet(RecordQuerySet):
     def with_last_save(self):
         """Each status with when it was last saved (`saved_at`) and by whom (`saved_by_id`)."""
         last = QuarterlyStatus.history.filter(id=OuterRef("pk")).order_by("-history_date")

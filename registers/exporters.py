@@ -2,7 +2,7 @@
 
 from registers.importers import ACTION_COLUMNS, CONTROL_COLUMNS, REVIEW_COLUMNS, RISK_COLUMNS
 from registers.models import Action, Control, Risk, RiskReview
-from riskreg.shared.workbooks import new_workbook
+from riskreg.shared.exports import new_workbook
 
 
 def export_risks() -> bytes:
@@ -62,5 +62,14 @@ def export_risks() -> bytes:
                     )
                 ],
             ),
-        }
+        },
+        choices={
+            "Risks": {
+                "Category": Risk.Category.values,
+                "Status": Risk.Status.values,
+                **{column: (1, 5) for column in RISK_COLUMNS[6:10]},
+            },
+            "Risk Reviews": {"Likelihood": (1, 5), "Impact": (1, 5)},
+            "Actions": {"Status": Action.Status.values},
+        },
     )

@@ -9,7 +9,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from commitments.models import Commitment, PeriodRecord, Person, PolicyArea
-from riskreg.shared.records import Record
+from riskreg.shared.records import Record, RecordQuerySet
 from riskreg.shared.refs import REF_FORMAT, REF_PATTERN, validate_ref
 
 
@@ -66,7 +66,7 @@ def direction(score: int, previous_score: int | None) -> str:
     return Direction.NO_CHANGE
 
 
-class RiskQuerySet(models.QuerySet):
+class RiskQuerySet(RecordQuerySet):
     def open(self):
         return self.filter(status=Risk.Status.OPEN)
 
@@ -354,7 +354,7 @@ class Control(RiskPart):
         return self.description[:80]
 
 
-class ActionQuerySet(models.QuerySet):
+class ActionQuerySet(RecordQuerySet):
     def live(self):
         """Actions not complete, of risks still in the register."""
         return self.exclude(status=Action.Status.COMPLETE).exclude(risk__status__in=Risk.ENDED)

@@ -208,6 +208,9 @@ def risk_accept(request, ref):
 
 def child_edit(request, ref, form_class, model, pk=None):
     risk = get_risk(ref)
+    if risk.has_ended:
+        messages.error(request, f"Risk {risk.ref} is {risk.status.lower()}: it takes no changes.")
+        return redirect("registers:detail", ref=risk.ref)
     instance = get_object_or_404(model, pk=pk, risk=risk) if pk else model(risk=risk)
     form = form_class(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid() and form.save_or_explain():

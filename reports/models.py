@@ -7,7 +7,7 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
-from riskreg.shared.records import Record
+from riskreg.shared.records import Record, RecordQuerySet
 
 NARRATIVE_DEFAULTS = {
     "purpose": (
@@ -27,7 +27,7 @@ NARRATIVE_DEFAULTS = {
 }
 
 
-class PaperQuerySet(models.QuerySet):
+class PaperQuerySet(RecordQuerySet):
     def published(self):
         return self.filter(status=Paper.Status.PUBLISHED)
 

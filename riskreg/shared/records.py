@@ -19,6 +19,14 @@ class StaleEdit(ValidationError):
     """Somebody else saved the same record after this copy of it was read."""
 
 
+class RecordQuerySet(models.QuerySet):
+    def delete(self):
+        # In a savepoint of its own, so a delete refused by a rule leaves the caller's
+        # transaction usable, as a refused save does.
+        with transaction.atomic():
+            return super().delete()
+
+
 class Record(models.Model):
     """A record with rules and a lock_version.
 
@@ -32,6 +40,8 @@ class Record(models.Model):
         default=0,
         help_text="How many times it has been saved: a save from an older copy is refused.",
     )
+
+    objects = RecordQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -60,6 +70,10 @@ class Record(models.Model):
         With `lock`, rows the rule reads are locked until the transaction ends, so the
         rule still holds when the save commits.
         """
+
+    def delete(self, *args, **kwargs):
+        with transaction.atomic():  # see RecordQuerySet.delete
+            return super().delete(*args, **kwargs)
 
     def _do_update(self, base_qs, using, pk_val, values, update_fields, forced_update):
         # Compare and swap: only the version this copy was read at may be replaced.

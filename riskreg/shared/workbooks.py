@@ -192,19 +192,3 @@ def xlsx_response(data: bytes, filename: str):
     )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-def new_workbook(sheets: dict[str, tuple[list[str], list[list]]]) -> bytes:
-    workbook = openpyxl.Workbook()
-    workbook.remove(workbook.active)
-    for title, (header, rows) in sheets.items():
-        sheet = workbook.create_sheet(title)
-        sheet.append(header)
-        for row in rows:
-            sheet.append(row)
-            for cell in sheet[sheet.max_row]:
-                if isinstance(cell.value, str) and cell.value.startswith("="):
-                    cell.data_type = "s"  # text, never a formula, whatever a user typed
-    out = io.BytesIO()
-    workbook.save(out)
-    return out.getvalue()

@@ -152,7 +152,9 @@ def person_named(name: str, people: dict, organisation=Person.Organisation.OPCC)
     return people[name].pk
 
 
-def import_plan(data: bytes, *, user=None, dry_run: bool = False) -> ImportResult:
+def import_plan(
+    data: bytes, *, user=None, dry_run: bool = False, add_people: bool = False
+) -> ImportResult:
     commitment_rows, status_rows, problems = check_plan(data)
     result = ImportResult(dry_run=dry_run)
     if problems:

@@ -134,7 +134,9 @@ def checked_ref(row, known: set, problems: Problems) -> str:
     return ref
 
 
-def import_risks(data: bytes, *, user=None, dry_run: bool = False) -> ImportResult:
+def import_risks(
+    data: bytes, *, user=None, dry_run: bool = False, add_people: bool = False
+) -> ImportResult:
     risks, reviews, controls, actions, problems = check_risks(data)
     result = ImportResult(dry_run=dry_run)
     if problems:

@@ -198,8 +198,8 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-# Uploaded workbooks wait here between the dry run and the confirmation.
-IMPORT_DIR = Path(os.environ.get("RISKREG_IMPORT_DIR", BASE_DIR / "var" / "imports"))
+# An uploaded workbook waits in the database between its dry run and its confirmation.
+PENDING_UPLOAD_MINUTES = env_int("RISKREG_PENDING_UPLOAD_MINUTES", 60)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024
 

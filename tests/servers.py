@@ -1,0 +1,134 @@
+"""Real app servers for tests: gunicorn processes as a deployment runs them."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import quote
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+GUNICORN = Path(sys.executable).parent / "gunicorn"
+# Every server behind one balancer shares the secret key: sessions and CSRF depend on it.
+SECRET_KEY = "one-secret-for-every-app-server-" + "k" * 30
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def database_url(settings_dict: dict) -> str:
+    """The URL of a Django PostgreSQL database (the test database, say) for DATABASE_URL."""
+    user, password = (
+        quote(settings_dict["USER"], safe=""),
+        quote(settings_dict["PASSWORD"], safe=""),
+    )
+    host, port = settings_dict["HOST"] or "127.0.0.1", settings_dict["PORT"] or 5432
+    return f"postgres://{user}:{password}@{host}:{port}/{settings_dict['NAME']}"
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen
+    url: str
+    home: Path
+
+
+def start_server(database: str, home: Path, log: Path) -> Server:
+    """gunicorn with two workers, its working and temporary directory `home`, and no state
+    anywhere else but `database`."""
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "RISKREG_"))}
+    env |= {
+        "DATABASE_URL": database,
+        "DJANGO_DEBUG": "true",
+        "DJANGO_SECRET_KEY": SECRET_KEY,
+        "TMPDIR": str(home),
+        "PYTHONPATH": str(ROOT),
+        "PYTHONDONTWRITEBYTECODE": "1",
+    }
+    args = [str(GUNICORN), "riskreg.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"]
+    process = subprocess.Popen(
+        [*args, "--timeout", "120"],
+        cwd=home,
+        env=env,
+        stdout=log.open("ab"),
+        stderr=subprocess.STDOUT,
+    )
+    server = Server(process, f"http://127.0.0.1:{port}", home)
+    wait_until_live(server, log)
+    return server
+
+
+def wait_until_live(server: Server, log: Path, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if server.process.poll() is not None:
+            raise RuntimeError(f"gunicorn ended: {log.read_text()}")
+        try:
+            if requests.get(server.url + "/healthz", timeout=1).status_code == 200:
+                return
+        except requests.ConnectionError:
+            time.sleep(0.1)
+    raise RuntimeError(f"gunicorn did not answer in {seconds} s: {log.read_text()}")
+
+
+def stop_server(server: Server) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait()
+
+
+class Forms(HTMLParser):
+    """The forms of a page: each one's action and hidden inputs, as a browser sends them."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.forms: list[dict] = []
+        self.open = False
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.forms.append({"action": attrs.get("action") or "", "fields": {}})
+            self.open = True
+        elif tag == "input" and self.open and attrs.get("type") == "hidden" and attrs.get("name"):
+            self.forms[-1]["fields"][attrs["name"]] = attrs.get("value") or ""
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.open = False
+
+    def hidden(self, *, action: str | None = None, having: str | None = None) -> dict:
+        for form in self.forms:
+            if (action is None or form["action"] == action) and (
+                having is None or having in form["fields"]
+            ):
+                return dict(form["fields"])
+        raise AssertionError(f"no form with action={action!r} having={having!r}")
+
+
+class Browser:
+    """One person's browser: one cookie jar, each request sent to the server it names."""
+
+    def __init__(self):
+        self.session = requests.Session()
+
+    def get(self, server: Server, path: str) -> requests.Response:
+        return self.session.get(server.url + path, allow_redirects=False, timeout=120)
+
+    def post(self, server: Server, path: str, data: dict, files=None) -> requests.Response:
+        return self.session.post(
+            server.url + path, data=data, files=files, allow_redirects=False, timeout=120
+        )

@@ -1,6 +1,7 @@
 """Real app servers for tests: gunicorn processes as a deployment runs them."""
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -34,16 +35,34 @@ def database_url(settings_dict: dict) -> str:
     return f"postgres://{user}:{password}@{host}:{port}/{settings_dict['NAME']}"
 
 
+COPY_IGNORE = shutil.ignore_patterns(
+    ".git", ".venv", "var", "db.sqlite3", "__pycache__", "*_cache", "*.egg-info", "tests"
+)
+
+
 @dataclass
 class Server:
     process: subprocess.Popen
     url: str
     home: Path
+    code: Path
+
+    def files_written(self) -> list[str]:
+        """What the server left on its disk: in its home, or beside its copy of the code."""
+        written = [str(path) for path in self.home.rglob("*")]
+        now = {str(path.relative_to(self.code)) for path in self.code.rglob("*")}
+        return written + sorted(now - self.shipped)
+
+    def __post_init__(self):
+        self.shipped = {str(path.relative_to(self.code)) for path in self.code.rglob("*")}
 
 
-def start_server(database: str, home: Path, log: Path) -> Server:
-    """gunicorn with two workers, its working and temporary directory `home`, and no state
-    anywhere else but `database`."""
+def start_server(database: str, where: Path) -> Server:
+    """gunicorn with two workers, as on a machine of its own: its own copy of the code, an
+    empty working and temporary directory, and nothing shared but `database`."""
+    home, code, log = where / "home", where / "code", where / "gunicorn.log"
+    home.mkdir()
+    shutil.copytree(ROOT, code, ignore=COPY_IGNORE)
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "RISKREG_"))}
     env |= {
@@ -51,7 +70,7 @@ def start_server(database: str, home: Path, log: Path) -> Server:
         "DJANGO_DEBUG": "true",
         "DJANGO_SECRET_KEY": SECRET_KEY,
         "TMPDIR": str(home),
-        "PYTHONPATH": str(ROOT),
+        "PYTHONPATH": str(code),
         "PYTHONDONTWRITEBYTECODE": "1",
     }
     args = [str(GUNICORN), "riskreg.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"]
@@ -62,7 +81,7 @@ def start_server(database: str, home: Path, log: Path) -> Server:
         stdout=log.open("ab"),
         stderr=subprocess.STDOUT,
     )
-    server = Server(process, f"http://127.0.0.1:{port}", home)
+    server = Server(process, f"http://127.0.0.1:{port}", home, code)
     wait_until_live(server, log)
     return server
 

@@ -49,8 +49,7 @@ def test_with_the_database_unreachable_healthz_is_ok_and_readyz_503_even_with_a_
     tmp_path,
 ):
     closed = f"postgres://riskreg:riskreg@127.0.0.1:{free_port()}/riskreg"
-    (tmp_path / "home").mkdir()
-    server = start_server(closed, tmp_path / "home", tmp_path / "gunicorn.log")
+    server = start_server(closed, tmp_path)
     try:
         cookies = {"sessionid": "an-old-session-from-before-the-outage"}
         page = requests.get(server.url + "/about/", cookies=cookies, timeout=30)

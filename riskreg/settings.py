@@ -112,6 +112,8 @@ TEMPLATES = [
     },
 ]
 
+# Connections persist between requests; each request's first query checks its connection
+# first (CONN_HEALTH_CHECKS), so a database restart costs no request once it is back.
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),

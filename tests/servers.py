@@ -1,10 +1,12 @@
 """Real app servers for tests: gunicorn processes as a deployment runs them."""
 
+import contextlib
 import os
 import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -16,6 +18,7 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"
 # Every server behind one balancer shares the secret key: sessions and CSRF depend on it.
+PASSWORD = "not-used-in-tests"  # what tests.factories.make_user gives everyone
 SECRET_KEY = "one-secret-for-every-app-server-" + "k" * 30
 
 
@@ -57,11 +60,11 @@ class Server:
         self.shipped = {str(path.relative_to(self.code)) for path in self.code.rglob("*")}
 
 
-def start_server(database: str, where: Path) -> Server:
+def start_server(database: str, where: Path, **environment: str) -> Server:
     """gunicorn with two workers, as on a machine of its own: its own copy of the code, an
     empty working and temporary directory, and nothing shared but `database`."""
     home, code, log = where / "home", where / "code", where / "gunicorn.log"
-    home.mkdir()
+    home.mkdir(parents=True)
     shutil.copytree(ROOT, code, ignore=COPY_IGNORE)
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "RISKREG_"))}
@@ -72,6 +75,7 @@ def start_server(database: str, where: Path) -> Server:
         "TMPDIR": str(home),
         "PYTHONPATH": str(code),
         "PYTHONDONTWRITEBYTECODE": "1",
+        **environment,
     }
     args = [str(GUNICORN), "riskreg.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"]
     process = subprocess.Popen(
@@ -92,11 +96,23 @@ def wait_until_live(server: Server, log: Path, seconds: float = 30) -> None:
         if server.process.poll() is not None:
             raise RuntimeError(f"gunicorn ended: {log.read_text()}")
         try:
-            if requests.get(server.url + "/healthz", timeout=1).status_code == 200:
+            if requests.get(server.url + "/healthz", timeout=5).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or its workers still starting
             time.sleep(0.1)
     raise RuntimeError(f"gunicorn did not answer in {seconds} s: {log.read_text()}")
+
+
+def manage(database: str, *args: str) -> str:
+    """A manage.py command against `database`, as an operator runs it; its output."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "RISKREG_"))}
+    env |= {"DATABASE_URL": database, "DJANGO_DEBUG": "true", "DJANGO_SUPERUSER_PASSWORD": PASSWORD}
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    if done.returncode:
+        raise subprocess.CalledProcessError(done.returncode, args, done.stdout, done.stderr)
+    return done.stdout
 
 
 def stop_server(server: Server) -> None:
@@ -151,3 +167,55 @@ class Browser:
         return self.session.post(
             server.url + path, data=data, files=files, allow_redirects=False, timeout=120
         )
+
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+class ThrowawayPostgres:
+    """A PostgreSQL of a test's own, to stop and restart: never the machine's cluster.
+
+    initdb into a temporary directory, on a free port, with its socket in that directory.
+    As root it runs as the postgres user (initdb refuses root).
+    """
+
+    def __init__(self):
+        # Not under pytest's tmp_path: the postgres user may not enter root's folders.
+        self.dir, self.port = Path(tempfile.mkdtemp(prefix="riskreg-pg-")), free_port()
+        if os.geteuid() == 0:
+            shutil.chown(self.dir, "postgres", "postgres")
+        self.run(PG_BIN / "initdb", "-D", self.dir / "data", "--auth=trust", "-U", "postgres")
+        self.url = f"postgres://postgres@127.0.0.1:{self.port}/postgres"
+
+    @staticmethod
+    def available() -> bool:
+        return (PG_BIN / "initdb").exists()
+
+    def run(self, *args) -> None:
+        command = [str(arg) for arg in args]
+        if os.geteuid() == 0:
+            command = ["su", "postgres", "-c", " ".join(f"'{arg}'" for arg in command)]
+        done = subprocess.run(command, capture_output=True, text=True)
+        if done.returncode:
+            raise RuntimeError(f"{' '.join(command)} failed: {done.stdout}{done.stderr}")
+
+    def pg_ctl(self, *args: str) -> None:
+        options = f"-p {self.port} -k {self.dir} -c listen_addresses=127.0.0.1"
+        data, log = self.dir / "data", self.dir / "postgres.log"
+        self.run(PG_BIN / "pg_ctl", "-D", data, "-l", log, "-w", "-o", options, *args)
+
+    def start(self) -> "ThrowawayPostgres":
+        self.pg_ctl("start")
+        return self
+
+    def stop(self) -> None:
+        self.pg_ctl("stop", "-m", "fast")
+
+    def restart(self) -> None:
+        """Stop (ending every connection) and start again; back when this returns."""
+        self.pg_ctl("restart", "-m", "fast")
+
+    def remove(self) -> None:
+        with contextlib.suppress(RuntimeError):  # already stopped
+            self.pg_ctl("stop", "-m", "immediate")
+        shutil.rmtree(self.dir, ignore_errors=True)

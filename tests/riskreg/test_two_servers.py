@@ -16,10 +16,9 @@ from reports.models import Paper
 from riskreg.roles import sync_roles
 from tests.factories import make_period, make_user
 from tests.riskreg.test_uploads import plan_workbook_with_a_change, rag_of_60
-from tests.servers import Browser, Forms, database_url, start_server, stop_server
+from tests.servers import PASSWORD, Browser, Forms, database_url, start_server, stop_server
 
 pytestmark = pytest.mark.django_db(transaction=True)
-PASSWORD = "not-used-in-tests"  # what tests.factories.make_user gives everyone
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

@@ -103,16 +103,20 @@ def wait_until_live(server: Server, log: Path, seconds: float = 30) -> None:
     raise RuntimeError(f"gunicorn did not answer in {seconds} s: {log.read_text()}")
 
 
-def manage(database: str, *args: str) -> str:
-    """A manage.py command against `database`, as an operator runs it; its output."""
+def operator_env(database: str) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "RISKREG_"))}
-    env |= {"DATABASE_URL": database, "DJANGO_DEBUG": "true", "DJANGO_SUPERUSER_PASSWORD": PASSWORD}
+    return env | {"DATABASE_URL": database, "DJANGO_DEBUG": "true"}
+
+
+def manage(database: str, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    """A manage.py command against `database`, as an operator runs it."""
+    env = operator_env(database) | {"DJANGO_SUPERUSER_PASSWORD": PASSWORD}
     done = subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True
     )
-    if done.returncode:
-        raise subprocess.CalledProcessError(done.returncode, args, done.stdout, done.stderr)
-    return done.stdout
+    if check and done.returncode:
+        raise AssertionError(f"manage.py {' '.join(args)} failed: {done.stdout}{done.stderr}")
+    return done
 
 
 def stop_server(server: Server) -> None:

@@ -191,10 +191,6 @@ class ThrowawayPostgres:
         self.run(PG_BIN / "initdb", "-D", self.dir / "data", "--auth=trust", "-U", "postgres")
         self.url = f"postgres://postgres@127.0.0.1:{self.port}/postgres"
 
-    @staticmethod
-    def available() -> bool:
-        return (PG_BIN / "initdb").exists()
-
     def run(self, *args) -> None:
         command = [str(arg) for arg in args]
         if os.geteuid() == 0:

@@ -5,6 +5,8 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.urls import reverse
 
+from riskreg import views
+
 
 class Probes:
     """Answer /healthz and /readyz before every other middleware.
@@ -15,8 +17,6 @@ class Probes:
     """
 
     def __init__(self, get_response):
-        from riskreg import views
-
         self.get_response = get_response
         self.probes = {reverse("healthz"): views.healthz, reverse("readyz"): views.readyz}
 

@@ -53,6 +53,7 @@ def upload_flow(request, importer, template: str, done_url: str):
 def dry_run(request, importer, kind: str, form: UploadForm) -> dict:
     """Check the workbook, writing nothing; keep it for the confirmation if it passes."""
     PendingUpload.objects.expired().delete()
+    # A new upload replaces the last, even when it fails its checks: the user moved on.
     PendingUpload.objects.filter(owner=request.user, kind=kind).delete()
     upload, add_people = form.cleaned_data["workbook"], form.cleaned_data["add_people"]
     data = upload.read()

@@ -358,8 +358,8 @@ def print_table(small, large, quarter, report, imported, rates, restart) -> None
     rows.append(
         (
             "requests that fail during a PostgreSQL restart",
-            f"{restart['during']} of {restart['requests']} while it restarts "
-            f"({restart['seconds']:.1f} s), {restart['after']} after it is back",
+            f"{restart['during']} of {restart['requests']} while it restarted "
+            f"({restart['seconds']:.1f} s), {restart['after']} after it was back",
             "",
             "",
             "0 after it is back",

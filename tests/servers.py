@@ -86,7 +86,11 @@ def start_server(database: str, where: Path, **environment: str) -> Server:
         stderr=subprocess.STDOUT,
     )
     server = Server(process, f"http://127.0.0.1:{port}", home, code)
-    wait_until_live(server, log)
+    try:
+        wait_until_live(server, log)
+    except BaseException:
+        stop_server(server)  # one that never answered must not outlive the test
+        raise
     return server
 
 

@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 DEV_ENV := DJANGO_DEBUG=true
 
-.PHONY: install run test lint format migrations-check check-deploy bench clean
+.PHONY: install run test lint format migrations-check check-deploy bench backup clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -43,6 +43,19 @@ test: install lint migrations-check check-deploy
 
 bench: install
 	$(BIN)/python bench/run.py
+
+# A backup of the PostgreSQL database that DATABASE_URL names, in pg_dump's custom format,
+# as $(BACKUP_DIR)/riskreg-<UTC time>.dump. Not echoed: the URL holds the password.
+BACKUP_DIR ?= backups
+backup:
+	@case "$$DATABASE_URL" in postgres://*|postgresql://*) ;; *) \
+	  echo "make backup: set DATABASE_URL to the PostgreSQL database (postgres://...)" >&2; \
+	  exit 2;; esac
+	@mkdir -p "$(BACKUP_DIR)"
+	@umask 077; file="$(BACKUP_DIR)/riskreg-$$(date -u +%Y%m%dT%H%M%SZ).dump"; \
+	  pg_dump --format=custom --dbname="$$DATABASE_URL" --file="$$file.partial" \
+	    || { rm -f "$$file.partial"; exit 1; }; \
+	  mv "$$file.partial" "$$file" && echo "$$file"
 
 clean:
 	rm -rf $(VENV) var db.sqlite3

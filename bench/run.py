@@ -13,10 +13,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # for tests.servers' throwaway PostgreSQL
 PYTHON = sys.executable
 RUNS = 5
 WRK_RUNS = 3
@@ -151,13 +155,23 @@ def workbook_import() -> dict:
     return {"whole": whole, "peak": peak, "floor": floor}
 
 
-def session_cookie() -> str:
+def session_cookie(env: dict | None = None) -> str:
     code = (
         "from django.contrib.auth.models import User; from django.test import Client; "
         "c = Client(); c.force_login(User.objects.get(username='bench.all')); "
         "print(c.cookies['sessionid'].value)"
     )
-    return manage("shell", "-c", code).strip().splitlines()[-1]
+    return manage("shell", "-c", code, env=env).strip().splitlines()[-1]
+
+
+def gunicorn(env: dict | None = None, quiet: bool = False) -> subprocess.Popen:
+    """The app as served: gunicorn with two sync workers; answering when this returns."""
+    command = [str(Path(PYTHON).parent / "gunicorn"), "riskreg.wsgi", "--workers", "2"]
+    command += ["--bind", f"127.0.0.1:{PORT}", "--log-level", "warning"]
+    stderr = subprocess.DEVNULL if quiet else None  # quiet: the 500s it is meant to cause
+    server = subprocess.Popen(command, cwd=ROOT, env=env or ENV, stderr=stderr)
+    time.sleep(3)
+    return server
 
 
 def wrk(url: str, cookie: str) -> dict:
@@ -176,22 +190,8 @@ def throughput() -> dict:
         run("apt-get", "update", "-qq")
         run("apt-get", "install", "-y", "-qq", "wrk")
     cookie = session_cookie()
-    server = subprocess.Popen(
-        [
-            str(Path(PYTHON).parent / "gunicorn"),
-            "riskreg.wsgi",
-            "--workers",
-            "2",
-            "--bind",
-            f"127.0.0.1:{PORT}",
-            "--log-level",
-            "warning",
-        ],
-        cwd=ROOT,
-        env=ENV,
-    )
+    server = gunicorn()
     try:
-        time.sleep(3)
         base = f"http://127.0.0.1:{PORT}"
         endpoints = [
             ("trivial view", "/about/"),
@@ -215,6 +215,58 @@ def throughput() -> dict:
         server.wait()
 
 
+def load(url: str, cookie: str, clients: int, stop: threading.Event) -> tuple[list, list]:
+    """Clients requesting `url` until `stop`: each request's start time and status."""
+    requests = []
+
+    def client():
+        while not stop.is_set():
+            started = time.monotonic()
+            ask = urllib.request.Request(url, headers={"Cookie": f"sessionid={cookie}"})
+            try:
+                with urllib.request.urlopen(ask, timeout=30) as answer:
+                    requests.append((started, answer.status))
+            except urllib.error.HTTPError as error:
+                requests.append((started, error.code))
+            except OSError:
+                requests.append((started, 0))
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    [thread.start() for thread in threads]
+    return requests, threads
+
+
+def database_restart() -> dict:
+    """A PostgreSQL of its own restarted (fast) under load from 8 clients on 2 workers."""
+    from tests.servers import ThrowawayPostgres
+
+    postgres = ThrowawayPostgres().start()
+    env = {**ENV, "DATABASE_URL": postgres.url, "DATABASE_CONN_MAX_AGE": "600"}
+    try:
+        manage("migrate", "--noinput", env=env)
+        manage("bench_data", "--commitments", "36", "--history", "0", env=env)
+        server, stop = gunicorn(env, quiet=True), threading.Event()
+        requests, clients = load(f"http://127.0.0.1:{PORT}/about/", session_cookie(env), 8, stop)
+        time.sleep(3)
+        down = time.monotonic()
+        postgres.restart()
+        back = time.monotonic()
+        time.sleep(3)
+        stop.set()
+        [client.join() for client in clients]
+        server.terminate()
+        server.wait()
+    finally:
+        postgres.remove()
+    failed = [started for started, status in requests if status != 200]
+    return {
+        "requests": len(requests),
+        "during": sum(started < back for started in failed),
+        "after": sum(started >= back for started in failed),
+        "seconds": back - down,
+    }
+
+
 def main() -> None:
     started = time.perf_counter()
     run("bash", ".ci/postgres")
@@ -227,7 +279,8 @@ def main() -> None:
     imported = workbook_import()
     startup = django_startup()
     rates = throughput()
-    print_table(small["pages"], large["pages"], large["busiest"], report, imported, rates)
+    restart = database_restart()
+    print_table(small["pages"], large["pages"], large["busiest"], report, imported, rates, restart)
     print(
         f"\nDjango start-up alone (python -c 'django.setup()'): {startup:.2f} s; the import "
         f"spends {imported['whole'] - imported['floor'] - startup:.2f} s beyond start-up and "
@@ -240,7 +293,7 @@ def verdict(ok: bool) -> str:
     return "met" if ok else "NOT MET"
 
 
-def print_table(small, large, quarter, report, imported, rates) -> None:
+def print_table(small, large, quarter, report, imported, rates, restart) -> None:
     rows = [("measure", "value", "floor", "ratio", "target", "")]
     ratio = report["whole"] / report["floor"]
     rows.append(
@@ -300,6 +353,17 @@ def print_table(small, large, quarter, report, imported, rates) -> None:
             f"{ratio:.2f}",
             "≤ 2",
             verdict(ratio <= 2),
+        )
+    )
+    rows.append(
+        (
+            "requests that fail during a PostgreSQL restart",
+            f"{restart['during']} of {restart['requests']} while it restarted "
+            f"({restart['seconds']:.1f} s), {restart['after']} after it was back",
+            "",
+            "",
+            "0 after it is back",
+            verdict(restart["after"] == 0),
         )
     )
     widths = [max(len(str(row[i])) for row in rows) for i in range(6)]

@@ -144,6 +144,11 @@ class Paper(Record):
         self.pdf = pdf
         self.sha256 = hashlib.sha256(pdf).hexdigest()
 
+    @property
+    def is_intact(self) -> bool:
+        """Whether the stored PDF still has the SHA-256 taken when it was published."""
+        return hashlib.sha256(bytes(self.pdf or b"")).hexdigest() == self.sha256
+
     @classmethod
     def start(cls, period, *, meeting_date: datetime.date | None = None) -> "Paper":
         """A new draft for `period`, its narrative taken from the latest earlier paper."""

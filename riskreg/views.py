@@ -1,6 +1,8 @@
 import logging
 
 from django.contrib.auth.decorators import login_not_required
+from django.db import DatabaseError, connection
+from django.db.migrations.executor import MigrationExecutor
 from django.http import HttpResponse
 from django.shortcuts import render
 
@@ -18,9 +20,29 @@ def about(request):
     return render(request, "about.html")
 
 
+def probe_response(text: str, status: int = 200) -> HttpResponse:
+    response = HttpResponse(text, content_type="text/plain", status=status)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
 @login_not_required
 def healthz(request):
-    return HttpResponse("ok", content_type="text/plain")
+    """Liveness: the process answers. No database, no session (riskreg.middleware.Probes)."""
+    return probe_response("ok")
+
+
+@login_not_required
+def readyz(request):
+    """Readiness, for the load balancer: the database answers and every migration is applied."""
+    try:
+        executor = MigrationExecutor(connection)
+        unapplied = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    except DatabaseError:
+        return probe_response("not ready: the database does not answer", status=503)
+    if unapplied:
+        return probe_response(f"not ready: {len(unapplied)} migrations not applied", status=503)
+    return probe_response("ready")
 
 
 def permission_denied(request, exception=None):

@@ -14,8 +14,3 @@ def login(client):
         return client
 
     return log_in
-
-
-@pytest.fixture(autouse=True)
-def import_dir(settings, tmp_path):
-    settings.IMPORT_DIR = tmp_path / "imports"

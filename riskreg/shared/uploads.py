@@ -1,13 +1,17 @@
-"""Upload a workbook, show the dry run, then import it on confirmation."""
+"""Upload a workbook, show the dry run, then import it on confirmation.
 
-import uuid
+Between the two the workbook waits in the database (PendingUpload), so the confirmation
+may reach any app server.
+"""
 
 from django import forms
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import redirect, render
 
+from riskreg.shared.imports import ImportResult
+from riskreg.shared.models import PendingUpload
 from riskreg.shared.workbooks import WorkbookRefused
 
 
@@ -16,9 +20,7 @@ class UploadForm(forms.Form):
         help_text="An Excel workbook (.xlsx) of at most 10 MB, in the format the export writes."
     )
     add_people = forms.BooleanField(
-        label="Add the people this workbook names who are not in riskreg yet",
-        required=False,
-        help_text="Leave it unticked to catch a misspelt name: an unknown name is then an error.",
+        required=False, label="Add the people this workbook names who are not in riskreg yet"
     )
 
     def clean_workbook(self):
@@ -30,47 +32,76 @@ class UploadForm(forms.Form):
         return upload
 
 
-def pending_path(name: str):
-    return settings.IMPORT_DIR / f"{name}.xlsx"
+class ConfirmForm(forms.Form):
+    upload = forms.UUIDField(widget=forms.HiddenInput)
+
+
+def upload_kind(importer) -> str:
+    return f"{importer.__module__}.{importer.__name__}"
 
 
 def upload_flow(request, importer, template: str, done_url: str):
-    key = f"pending-import:{template}"
-    form = UploadForm()
-    context = {"form": form}
+    kind = upload_kind(importer)
     if request.method == "POST" and "confirm" in request.POST:
-        name = request.session.pop(key, None)
-        path = pending_path(name) if name else None
-        if path is None or not path.exists():
+        return confirm(request, importer, kind, template, done_url)
+    form = UploadForm(request.POST or None, request.FILES or None)
+    context = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        context.update(dry_run(request, importer, kind, form))
+    return render(request, template, context)
+
+
+def dry_run(request, importer, kind: str, form: UploadForm) -> dict:
+    """Check the workbook, writing nothing; keep it for the confirmation if it passes."""
+    PendingUpload.objects.expired().delete()
+    # A new upload replaces the last, even when it fails its checks: the user moved on.
+    PendingUpload.objects.filter(owner=request.user, kind=kind).delete()
+    upload, add_people = form.cleaned_data["workbook"], form.cleaned_data["add_people"]
+    data = upload.read()
+    try:
+        result = importer(data, user=request.user, dry_run=True, add_people=add_people)
+    except WorkbookRefused as refusal:
+        form.add_error("workbook", str(refusal))
+        return {}
+    if not result.ok:
+        return {"result": result}
+    pending = PendingUpload.keep(
+        owner=request.user, kind=kind, filename=upload.name, data=data, add_people=add_people
+    )
+    return {"result": result, "pending": pending}
+
+
+def confirm(request, importer, kind: str, template: str, done_url: str):
+    """Import the upload its owner saw in the dry run; keep it if the checks now fail."""
+    form = ConfirmForm(request.POST)
+    with transaction.atomic():
+        pending = form.is_valid() and (
+            PendingUpload.objects.live()
+            .select_for_update()
+            .filter(owner=request.user, kind=kind, token=form.cleaned_data["upload"])
+            .first()
+        )
+        if not pending:
             messages.error(request, "That upload has expired: please upload the workbook again.")
             return redirect(request.path)
-        try:
-            add_people = request.session.pop(f"{key}:add-people", False)
-            result = importer(
-                path.read_bytes(), user=request.user, dry_run=False, add_people=add_people
-            )
-        finally:
-            path.unlink(missing_ok=True)
+        result = import_pending(importer, pending, request.user)
         if result.ok:
+            pending.delete()
             messages.success(request, f"Imported. {result.summary()}")
             return redirect(done_url)
-        context["result"] = result
-    elif request.method == "POST":
-        form = UploadForm(request.POST, request.FILES)
-        context["form"] = form
-        if form.is_valid():
-            data = form.cleaned_data["workbook"].read()
-            add_people = form.cleaned_data["add_people"]
-            try:
-                result = importer(data, user=request.user, dry_run=True, add_people=add_people)
-            except WorkbookRefused as refusal:
-                form.add_error("workbook", str(refusal))
-            else:
-                context["result"] = result
-                if result.ok:
-                    name = uuid.uuid4().hex
-                    settings.IMPORT_DIR.mkdir(parents=True, exist_ok=True)
-                    pending_path(name).write_bytes(data)
-                    request.session[key] = name
-                    request.session[f"{key}:add-people"] = add_people
+    context = {"form": UploadForm(), "result": result, "pending": pending}
     return render(request, template, context)
+
+
+def import_pending(importer, pending: PendingUpload, user) -> ImportResult:
+    data = bytes(pending.data)
+    try:
+        return importer(data, user=user, dry_run=False, add_people=pending.add_people)
+    except WorkbookRefused as refusal:
+        return ImportResult(problems=[str(refusal)], dry_run=False)
+
+
+def forget_pending_uploads(sender, request, user, **kwargs):
+    """On logout: a workbook waits for the session that uploaded it, no longer."""
+    if user is not None:
+        PendingUpload.objects.filter(owner=user).delete()

@@ -7,6 +7,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from commitments.exporters import export_plan
 from commitments.importers import import_plan
 from commitments.models import Commitment, Period, QuarterlyStatus, natural_key
+from riskreg.shared.models import PendingUpload
 from tests.factories import (
     lock,
     make_area,
@@ -307,7 +308,8 @@ def test_the_plan_manager_uploads_sees_a_dry_run_then_confirms(login):
     page = page.content.decode()
     assert "3 would be created" in page
     assert Commitment.objects.count() == 0
-    response = client.post("/commitments/import/", {"confirm": "1"})
+    token = PendingUpload.objects.get().token
+    response = client.post("/commitments/import/", {"confirm": "1", "upload": token})
     assert response.status_code == 302
     assert Commitment.objects.count() == 1
 

@@ -54,7 +54,7 @@ def all_url_names(resolver=None, namespace=""):
 
 
 SAMPLE_KWARGS = {"ref": "60", "year": 2025, "number": 3, "pk": 1}
-PUBLIC = {"login", "healthz"}
+PUBLIC = {"login", "healthz", "readyz"}
 
 
 @pytest.mark.django_db

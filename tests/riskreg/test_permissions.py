@@ -69,7 +69,7 @@ EXPECTED = {
     "reports:pdf": only("Report author"),  # a draft: only its authors may download it
     "reports:publish": only("Report author", allowed=405),
 }
-PUBLIC = {"login": 200, "healthz": 200}
+PUBLIC = {"login": 200, "healthz": 200, "readyz": 200}
 
 
 @pytest.fixture

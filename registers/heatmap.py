@@ -21,34 +21,12 @@ def heatmap(risks, link: str | None = None, as_at=None) -> dict:
         if review:
             key = (review.likelihood, review.impact)
             counts[key] = counts.get(key, 0) + 1
-    cells = []
-    for likelihood in Likelihood:
-        for impact in Impact:
-            score = likelihood.value * impact.value
-            word = band(score)
-            count = counts.get((likelihood.value, impact.value), 0)
-            cells.append(
-                {
-                    "x": LEFT + (impact.value - 1) * CELL,
-                    "y": TOP + (5 - likelihood.value) * CELL,
-                    "count": count,
-                    "score": score,
-                    "band": word,
-                    "fill": FILLS[word],
-                    "text": TEXT[word],
-                    # Starts with the cell's visible text, so the link's name matches what is seen.
-                    "label": f"{f'{count} ' if count else ''}{word}: "
-                    f"{count} risk{'s' if count != 1 else ''} with likelihood "
-                    f"{likelihood.label} and impact {impact.label}: score {score}, {word}",
-                    "href": (
-                        f"{link}?status=Open&likelihood={likelihood.value}&impact={impact.value}"
-                        if link and count
-                        else ""
-                    ),
-                }
-            )
     return {
-        "cells": cells,
+        "cells": [
+            cell(likelihood, impact, counts.get((likelihood.value, impact.value), 0), link)
+            for likelihood in Likelihood
+            for impact in Impact
+        ],
         "linked": bool(link),
         "cell": CELL,
         "width": LEFT + 5 * CELL + 10,
@@ -70,4 +48,27 @@ def heatmap(risks, link: str | None = None, as_at=None) -> dict:
             for row in reversed(Likelihood)
         ],
         "impact_labels": [i.label for i in Impact],
+    }
+
+
+def cell(likelihood: Likelihood, impact: Impact, count: int, link: str | None) -> dict:
+    score = likelihood.value * impact.value
+    word = band(score)
+    return {
+        "x": LEFT + (impact.value - 1) * CELL,
+        "y": TOP + (5 - likelihood.value) * CELL,
+        "count": count,
+        "score": score,
+        "band": word,
+        "fill": FILLS[word],
+        "text": TEXT[word],
+        # Starts with the cell's visible text, so the link's name matches what is seen.
+        "label": f"{f'{count} ' if count else ''}{word}: "
+        f"{count} risk{'s' if count != 1 else ''} with likelihood "
+        f"{likelihood.label} and impact {impact.label}: score {score}, {word}",
+        "href": (
+            f"{link}?status=Open&likelihood={likelihood.value}&impact={impact.value}"
+            if link and count
+            else ""
+        ),
     }

@@ -281,24 +281,58 @@ def appendix(risks: list[Risk], quarter: Quarter) -> dict:
 def compose(paper) -> dict:
     period = paper.period
     quarter = period.quarter
-    previous = period.previous()
-    now, before = plan_statuses(period, previous)
-    total = Commitment.objects.count()
-    red = sum(1 for s in now.values() if s.rag == Rag.RED)
-    red_before = sum(1 for s in before.values() if s.rag == Rag.RED)
-    month_year = (
-        paper.status_date.strftime("%B %Y") if paper.status_date else quarter.end.strftime("%B %Y")
-    )
+    now, before = plan_statuses(period, period.previous())
+    counts = {
+        "red": sum(1 for s in now.values() if s.rag == Rag.RED),
+        "total": Commitment.objects.count(),
+        "red_before": sum(1 for s in before.values() if s.rag == Rag.RED),
+    }
     risks = list(Risk.objects.for_register())
-    labels = {"before": quarter.previous.label, "now": quarter.label}
+    sections = [
+        Section("PURPOSE OF REPORT", [Para(t) for t in paper.paragraphs("purpose")]),
+        Section("RISK MANAGEMENT METHODOLOGY", [Para(t) for t in paper.paragraphs("methodology")]),
+        Section(
+            "RISKS TO THE DELIVERY OF THE POLICE AND CRIME PLAN",
+            plan_paras(paper, now, before, counts),
+        ),
+        Section(
+            "NEW CORPORATE RISKS",
+            new_risks_paras(risks, quarter) + proposed_paras(risks, paper.proposed_risks_lead_in),
+        ),
+        Section("INCREASED CORPORATE RISKS", moved_paras(risks, quarter, "Increased")),
+        Section("REDUCED CORPORATE RISK SCORES", moved_paras(risks, quarter, "Reduced")),
+        Section("CLOSED AND DE-ESCALATED CORPORATE RISKS", ended_paras(risks, quarter)),
+        Section("RECOMMENDATION", [Para(t) for t in paper.paragraphs("recommendation")]),
+    ]
+    number_sections(sections)
+    return {
+        "paper": paper,
+        "period": period,
+        "labels": {"before": quarter.previous.label, "now": quarter.label},
+        "sections": sections,
+        "appendix": appendix(risks, quarter),
+        "organisation": settings.RISKREG_ORGANISATION,
+        "counts": counts,
+    }
 
+
+def plan_paras(paper, now: dict, before: dict, counts: dict) -> list[Para]:
+    """Section 3: the narrative, the 3.4 sentence and table, 3.5, the themes, 3.9."""
+    quarter = paper.period.quarter
+    month_year = (paper.status_date or quarter.end).strftime("%B %Y")
+    sentence = red_sentence(
+        counts["red"],
+        counts["total"],
+        counts["red_before"],
+        month_year,
+        str(quarter.previous.number),
+    )
     plan = [Para(text) for text in paper.paragraphs("plan_introduction")]
     plan.append(
         Para(
-            red_sentence(red, total, red_before, month_year, str(quarter.previous.number))
-            + " Red classification meant that some additional support or action was needed "
-            "in order to support delivery of the plan item, not that it could not be achieved "
-            "in the end.",
+            sentence + " Red classification meant that some additional support or action was "
+            "needed in order to support delivery of the plan item, not that it could not be "
+            "achieved in the end.",
             rows=red_table(now, before),
             columns="Policy Area",
         )
@@ -320,29 +354,7 @@ def compose(paper) -> dict:
             columns="Title",
         )
     )
-    sections = [
-        Section("PURPOSE OF REPORT", [Para(t) for t in paper.paragraphs("purpose")]),
-        Section("RISK MANAGEMENT METHODOLOGY", [Para(t) for t in paper.paragraphs("methodology")]),
-        Section("RISKS TO THE DELIVERY OF THE POLICE AND CRIME PLAN", plan),
-        Section(
-            "NEW CORPORATE RISKS",
-            new_risks_paras(risks, quarter) + proposed_paras(risks, paper.proposed_risks_lead_in),
-        ),
-        Section("INCREASED CORPORATE RISKS", moved_paras(risks, quarter, "Increased")),
-        Section("REDUCED CORPORATE RISK SCORES", moved_paras(risks, quarter, "Reduced")),
-        Section("CLOSED AND DE-ESCALATED CORPORATE RISKS", ended_paras(risks, quarter)),
-        Section("RECOMMENDATION", [Para(t) for t in paper.paragraphs("recommendation")]),
-    ]
-    number_sections(sections)
-    return {
-        "paper": paper,
-        "period": period,
-        "labels": labels,
-        "sections": sections,
-        "appendix": appendix(risks, quarter),
-        "organisation": settings.RISKREG_ORGANISATION,
-        "counts": {"red": red, "total": total, "red_before": red_before},
-    }
+    return plan
 
 
 def number_sections(sections: list[Section]) -> None:

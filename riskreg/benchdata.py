@@ -32,44 +32,18 @@ def quarters(count: int) -> list[Quarter]:
 @transaction.atomic
 def generate(*, commitments: int, risks: int, periods: int, history: int) -> None:
     rng = random.Random(2026)
-    lead_user = user("bench.lead", ["SMT lead"])
-    user("bench.all", ["Viewer", "Risk editor", "Plan manager", "Report author"])
-    lead = Person.objects.get_or_create(name="Bench Lead", defaults={"user": lead_user})[0]
-    people = [lead] + [Person.objects.get_or_create(name=f"Bench Person {i}")[0] for i in range(11)]
+    people = bench_people()
     areas = [
         PolicyArea.objects.get_or_create(name=f"Bench Area {i}", position=i)[0] for i in range(12)
     ]
-    all_periods = []
-    for quarter in quarters(periods):
-        period, _ = Period.objects.get_or_create(year=quarter.year, number=quarter.number)
-        all_periods.append(period)
-    start = Commitment.objects.count()
-    new = [
-        Commitment(
-            ref=str(n),
-            ref_sort=natural_key(str(n)),
-            policy_area=areas[n % 12],
-            text=f"Bench commitment {n}: deliver the plan promise number {n} with partners.",
-            smt_lead=lead if n <= 60 else people[n % 12],
-            officer_lead=people[(n + 1) % 12],
-            timescale="Ongoing",
-        )
-        for n in range(start + 1, commitments + 1)
+    all_periods = [
+        Period.objects.get_or_create(year=quarter.year, number=quarter.number)[0]
+        for quarter in quarters(periods)
     ]
-    created = bulk_create_with_history(new, Commitment, batch_size=500)
-    statuses = []
-    for commitment in created:
-        for period in all_periods:
-            rag = rng.choice(RAGS)
-            statuses.append(
-                QuarterlyStatus(
-                    commitment=commitment,
-                    period=period,
-                    rag=rag,
-                    update=f"{period} update for {commitment.ref}. " * 3,
-                    red_for_resourcing=rag == "red" and rng.random() < 0.3,
-                )
-            )
+    created = make_commitments(commitments, people, areas)
+    statuses = [
+        bench_status(commitment, period, rng) for commitment in created for period in all_periods
+    ]
     bulk_create_with_history(statuses, QuarterlyStatus, batch_size=1000)
     add_history(QuarterlyStatus, statuses, history // periods, rng)
     if not Risk.objects.exists():
@@ -77,6 +51,42 @@ def generate(*, commitments: int, risks: int, periods: int, history: int) -> Non
     for period in all_periods[:-1]:
         period.state = Period.State.LOCKED
         period.save(update_fields=["state"])
+
+
+def bench_people() -> list[Person]:
+    """The bench lead (who logs in as bench.lead) first, then eleven more."""
+    lead_user = user("bench.lead", ["SMT lead"])
+    user("bench.all", ["Viewer", "Risk editor", "Plan manager", "Report author"])
+    lead = Person.objects.get_or_create(name="Bench Lead", defaults={"user": lead_user})[0]
+    return [lead] + [Person.objects.get_or_create(name=f"Bench Person {i}")[0] for i in range(11)]
+
+
+def make_commitments(count: int, people: list[Person], areas: list) -> list[Commitment]:
+    start = Commitment.objects.count()
+    new = [
+        Commitment(
+            ref=str(n),
+            ref_sort=natural_key(str(n)),
+            policy_area=areas[n % 12],
+            text=f"Bench commitment {n}: deliver the plan promise number {n} with partners.",
+            smt_lead=people[0] if n <= 60 else people[n % 12],
+            officer_lead=people[(n + 1) % 12],
+            timescale="Ongoing",
+        )
+        for n in range(start + 1, count + 1)
+    ]
+    return bulk_create_with_history(new, Commitment, batch_size=500)
+
+
+def bench_status(commitment: Commitment, period: Period, rng: random.Random) -> QuarterlyStatus:
+    rag = rng.choice(RAGS)
+    return QuarterlyStatus(
+        commitment=commitment,
+        period=period,
+        rag=rag,
+        update=f"{period} update for {commitment.ref}. " * 3,
+        red_for_resourcing=rag == "red" and rng.random() < 0.3,
+    )
 
 
 def user(username: str, roles: list[str]) -> User:
@@ -91,7 +101,7 @@ def user(username: str, roles: list[str]) -> User:
 def add_history(model, objects: list, per_object: int, rng: random.Random) -> None:
     """Past edits: history rows only, as a long-lived register accumulates them."""
     history = model.history.model
-    fields = [f.attname for f in model._meta.fields if f.attname != "version"]
+    fields = [f.attname for f in model._meta.fields]
     when = timezone.now() - datetime.timedelta(days=400)
     rows = []
     for obj in objects:
@@ -112,23 +122,7 @@ def add_history(model, objects: list, per_object: int, rng: random.Random) -> No
 
 
 def make_risks(count: int, people: list, periods: list, history: int, rng: random.Random) -> None:
-    risks = bulk_create_with_history(
-        [
-            Risk(
-                ref=f"BENCH-R{n:02d}",
-                title=f"Bench risk {n}: something important goes wrong",
-                owner=people[n % 12],
-                status="Open",
-                category="Strategic",
-                inherent_likelihood=4,
-                inherent_impact=4,
-                target_likelihood=2,
-                target_impact=2,
-            )
-            for n in range(1, count + 1)
-        ],
-        Risk,
-    )
+    risks = bulk_create_with_history([bench_risk(n, people) for n in range(1, count + 1)], Risk)
     reviews = [
         RiskReview(
             risk=risk,
@@ -145,19 +139,30 @@ def make_risks(count: int, people: list, periods: list, history: int, rng: rando
         [Control(risk=r, description=f"Control {i} of {r.ref}") for r in risks for i in range(3)],
         Control,
     )
-    bulk_create_with_history(
-        [
-            Action(
-                risk=r,
-                description=f"Action {i} of {r.ref}",
-                owner=r.owner,
-                target_date=datetime.date(2026, 1 + i, 1),
-                status="On track",
-            )
-            for r in risks
-            for i in range(3)
-        ],
-        Action,
-    )
+    bulk_create_with_history([bench_action(r, i) for r in risks for i in range(3)], Action)
     add_history(Risk, risks, history // 2, rng)
     add_history(RiskReview, reviews, history // (2 * len(periods)), rng)
+
+
+def bench_risk(n: int, people: list) -> Risk:
+    return Risk(
+        ref=f"BENCH-R{n:02d}",
+        title=f"Bench risk {n}: something important goes wrong",
+        owner=people[n % 12],
+        status="Open",
+        category="Strategic",
+        inherent_likelihood=4,
+        inherent_impact=4,
+        target_likelihood=2,
+        target_impact=2,
+    )
+
+
+def bench_action(risk: Risk, i: int) -> Action:
+    return Action(
+        risk=risk,
+        description=f"Action {i} of {risk.ref}",
+        owner=risk.owner,
+        target_date=datetime.date(2026, 1 + i, 1),
+        status="On track",
+    )

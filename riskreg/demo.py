@@ -19,6 +19,8 @@ from reports.models import Paper
 REFERENCE = json.loads((Path(__file__).parent / "demo_reference.json").read_text())
 PLAN_SIZE = 356
 RESOURCING_REFS = ["12", "41", "115", "128", "131", "133", "137", "139"]
+RESOURCING = dict(zip(RESOURCING_REFS, REFERENCE["resourcing"], strict=True))
+REFERENCE_ROWS = {row["ref"]: row for row in REFERENCE["rows"]}
 AREAS = [
     "Serious Youth Violence",
     "Improving Road and Travel Safety",
@@ -103,6 +105,33 @@ def load_plan(periods: list[Period], users: dict) -> None:
         areas[name], _ = PolicyArea.objects.get_or_create(
             name=name, defaults={"position": position}
         )
+    leads = plan_leads(users)
+    for n in range(1, PLAN_SIZE + 1):
+        area, text, statuses = demo_commitment(n, areas)
+        commitment, _ = Commitment.objects.update_or_create(
+            ref=str(n),
+            defaults={
+                "policy_area": area,
+                "text": text,
+                "smt_lead": leads["smt"][n % 6],
+                "officer_lead": leads["officers"][n % 5],
+                "wmp_lead": leads["wmp"] if n % 3 == 0 else None,
+                "timescale": ["Year 1", "Year 2", "Ongoing", "By 2029"][n % 4],
+            },
+        )
+        for period, (rag, update, flag) in zip(periods, statuses, strict=True):
+            QuarterlyStatus.objects.update_or_create(
+                commitment=commitment,
+                period=period,
+                defaults={
+                    "rag": rag,
+                    "update": update or f"{period} update.",
+                    "red_for_resourcing": flag,
+                },
+            )
+
+
+def plan_leads(users: dict) -> dict:
     smt = [Person.objects.get(user=users[u]) for u in ("smt.lead", "smt.other")] + [
         Person.objects.get_or_create(name=name, defaults={"job_title": "SMT member"})[0]
         for name in (
@@ -118,54 +147,23 @@ def load_plan(periods: list[Period], users: dict) -> None:
     wmp, _ = Person.objects.get_or_create(
         name="WMP Portfolio Lead", defaults={"organisation": Person.Organisation.WMP}
     )
-    real = {row["ref"]: row for row in REFERENCE["rows"]}
-    resourcing = dict(zip(RESOURCING_REFS, REFERENCE["resourcing"], strict=True))
-    for n in range(1, PLAN_SIZE + 1):
-        ref = str(n)
-        row = real.get(ref)
-        if row:
-            area, text = areas[row["area"]], row["text"]
-        elif ref in resourcing:
-            area, text = areas[AREAS[4 if n < 100 else 7]], resourcing[ref]
-        else:
-            area, text = (
-                areas[AREAS[n % 12]],
-                f"[Demo] Commitment {ref}: a placeholder deliverable.",
-            )
-        commitment, _ = Commitment.objects.update_or_create(
-            ref=ref,
-            defaults={
-                "policy_area": area,
-                "text": text,
-                "smt_lead": smt[n % 6],
-                "officer_lead": officers[n % 5],
-                "wmp_lead": wmp if n % 3 == 0 else None,
-                "timescale": ["Year 1", "Year 2", "Ongoing", "By 2029"][n % 4],
-            },
-        )
-        if row:
-            statuses = [
-                (Rag.AMBER, ""),
-                (row["q2"].lower(), ""),
-                (row["q3"].lower(), row["update"]),
-            ]
-            flags = [False, False, False]
-        elif ref in resourcing:
-            statuses = [(Rag.GREEN, ""), (Rag.AMBER, ""), (Rag.RED, "Workload being reallocated.")]
-            flags = [False, False, True]
-        else:
-            statuses = [(demo_rag(n + q), "") for q in range(3)]
-            flags = [False, False, False]
-        for period, (rag, update), flag in zip(periods, statuses, flags, strict=True):
-            QuarterlyStatus.objects.update_or_create(
-                commitment=commitment,
-                period=period,
-                defaults={
-                    "rag": rag,
-                    "update": update or f"{period} update.",
-                    "red_for_resourcing": flag,
-                },
-            )
+    return {"smt": smt, "officers": officers, "wmp": wmp}
+
+
+def demo_commitment(n: int, areas: dict) -> tuple:
+    """Commitment n's area, text and (RAG, update, red for resourcing) in Q1 to Q3: the
+    reference paper's own where it names the commitment, placeholders otherwise."""
+    ref = str(n)
+    row = REFERENCE_ROWS.get(ref)
+    if row:
+        statuses = [(Rag.AMBER, ""), (row["q2"].lower(), ""), (row["q3"].lower(), row["update"])]
+        return areas[row["area"]], row["text"], [(*s, False) for s in statuses]
+    if ref in RESOURCING:
+        statuses = [(Rag.GREEN, "", False), (Rag.AMBER, "", False)]
+        statuses.append((Rag.RED, "Workload being reallocated.", True))
+        return areas[AREAS[4 if n < 100 else 7]], RESOURCING[ref], statuses
+    text = f"[Demo] Commitment {ref}: a placeholder deliverable."
+    return areas[AREAS[n % 12]], text, [(demo_rag(n + q), "", False) for q in range(3)]
 
 
 RISKS = [
@@ -259,9 +257,7 @@ RISKS = [
 
 
 def load_risks(periods: list[Period], users: dict) -> None:
-    officer = users["risk.officer"]
     owner = Person.objects.get(user=users["cfo"])
-    commentary = {"OPCC-R01": REFERENCE["increased"][0], "OPCC-R02": REFERENCE["increased"][1]}
     for ref, title, category, scores, status, description in RISKS:
         risk, _ = Risk.objects.update_or_create(
             ref=ref,
@@ -280,43 +276,54 @@ def load_risks(periods: list[Period], users: dict) -> None:
                 "closing_note": "",
             },
         )
-        for period, (likelihood, impact) in zip(periods, scores, strict=False):
-            review = RiskReview(
-                risk=risk,
-                period=period,
-                likelihood=likelihood,
-                impact=impact,
-                commentary=commentary.get(ref, "") if period == periods[2] else "",
-                reviewed_by=officer,
-            )
-            RiskReview.objects.filter(risk=risk, period=period).delete()
-            review.save()
+        load_reviews(risk, periods, scores, users["risk.officer"])
         if not risk.controls.exists() and status == "Open":
-            Control.objects.create(
-                risk=risk, description="Quarterly review at the SMT risk meeting."
-            )
-            Action.objects.create(
-                risk=risk,
-                description="Report progress to the Joint Audit Committee.",
-                owner=owner,
-                target_date=datetime.date(2026, 3, 26),
-                status=Action.Status.ON_TRACK,
-            )
-        if status == "Proposed":
-            risk.status = status
-            risk.save()
-        if status == "Crystallised":
-            risk.status, risk.date_closed = status, datetime.date(2025, 12, 18)
-            risk.closing_note = REFERENCE["crystallised"]
-            risk.save()
-            Issue.objects.get_or_create(
-                risk=risk,
-                defaults={
-                    "owner": owner,
-                    "description": REFERENCE["crystallised"],
-                    "opened_on": datetime.date(2025, 12, 18),
-                },
-            )
+            load_controls(risk, owner)
+        if status != "Open":
+            end(risk, status, owner)
+
+
+def load_reviews(risk: Risk, periods: list[Period], scores: list, officer) -> None:
+    commentary = {"OPCC-R01": REFERENCE["increased"][0], "OPCC-R02": REFERENCE["increased"][1]}
+    for period, (likelihood, impact) in zip(periods, scores, strict=False):
+        RiskReview.objects.filter(risk=risk, period=period).delete()
+        RiskReview(
+            risk=risk,
+            period=period,
+            likelihood=likelihood,
+            impact=impact,
+            commentary=commentary.get(risk.ref, "") if period == periods[2] else "",
+            reviewed_by=officer,
+        ).save()
+
+
+def load_controls(risk: Risk, owner: Person) -> None:
+    Control.objects.create(risk=risk, description="Quarterly review at the SMT risk meeting.")
+    Action.objects.create(
+        risk=risk,
+        description="Report progress to the Joint Audit Committee.",
+        owner=owner,
+        target_date=datetime.date(2026, 3, 26),
+        status=Action.Status.ON_TRACK,
+    )
+
+
+def end(risk: Risk, status: str, owner: Person) -> None:
+    """A proposed risk, or the VRP funding risk that crystallised into an issue."""
+    risk.status = status
+    if status == "Crystallised":
+        risk.date_closed = datetime.date(2025, 12, 18)
+        risk.closing_note = REFERENCE["crystallised"]
+    risk.save()
+    if status == "Crystallised":
+        Issue.objects.get_or_create(
+            risk=risk,
+            defaults={
+                "owner": owner,
+                "description": REFERENCE["crystallised"],
+                "opened_on": datetime.date(2025, 12, 18),
+            },
+        )
 
 
 def load_paper(period: Period, author: User) -> None:

@@ -4,6 +4,7 @@ Each server is a gunicorn with its own empty working and temporary directory; al
 share is the test database (and the secret key), as behind a real load balancer.
 """
 
+import datetime
 import hashlib
 import threading
 
@@ -92,7 +93,7 @@ def test_an_import_dry_run_on_one_server_is_confirmed_on_the_other(servers, role
 def test_a_paper_published_on_one_server_is_downloaded_from_the_other(servers, roles):
     a, b = servers
     make_user("Report author", username="cfo")
-    paper = Paper.start(make_period())
+    paper = Paper.start(make_period(), meeting_date=datetime.date(2026, 3, 26))
     paper.save()
     browser = Browser()
     log_in(browser, b, a, "cfo")

@@ -16,6 +16,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import workbooks
+
 ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 RUNS = 5
@@ -227,12 +229,16 @@ def main() -> None:
     imported = workbook_import()
     startup = django_startup()
     rates = throughput()
+    fresh_database("riskreg_bench_workbooks", "riskreg_bench_empty")
+    hostile = workbooks.table({**ENV, "DATABASE_URL": DB.format("riskreg_bench_workbooks")})
     print_table(small["pages"], large["pages"], large["busiest"], report, imported, rates)
     print(
         f"\nDjango start-up alone (python -c 'django.setup()'): {startup:.2f} s; the import "
         f"spends {imported['whole'] - imported['floor'] - startup:.2f} s beyond start-up and "
         "the read, checking rows and writing them with their history."
     )
+    print("\nWhat a workbook may cost (bench/workbooks.py), each imported by a new process:\n")
+    workbooks.report(hostile)
     print(f"\n{os.cpu_count()} cores; bench took {time.perf_counter() - started:.0f} s.")
 
 

@@ -337,7 +337,7 @@ class Sheet(Part):
             )
         elif self.kind == "inlineStr":
             cell.value = str(self.inline) if self.inline is not None else None
-        elif self.value is not None:
+        elif self.value is not None and str(self.value).strip():  # <v></v> is an empty cell
             cell.value, cell.problem = self.book.value_of(self.kind, str(self.value), self.style)
         if cell.value is None and not cell.problem:
             return  # an empty cell, however it is styled

@@ -92,7 +92,7 @@ class RequestSizeMiddleware:
         if length <= limit:
             return None
         return HttpResponse(
-            f"This request is too large: riskreg accepts at most {limit // 1024:,} KB here. "
+            f"This request is too large: riskreg accepts at most {limit / 2**20:.0f} MB here. "
             "Go back and send less, or a smaller file.\n",
             status=413,
             content_type="text/plain; charset=utf-8",

@@ -33,7 +33,7 @@ def test_an_unauthenticated_258_mb_post_to_login_is_refused_before_it_is_read():
     response = post_claiming(Client(enforce_csrf_checks=True), reverse("login"), 258 * MB)
     assert response.status_code == 413
     assert response["Content-Type"].startswith("text/plain")
-    assert "This request is too large: riskreg accepts at most 2,048 KB" in response.text
+    assert "This request is too large: riskreg accepts at most 2 MB here." in response.text
 
 
 def test_every_page_but_the_imports_takes_at_most_2_mb(login):

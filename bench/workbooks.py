@@ -26,6 +26,8 @@ from tests.xlsx import (  # noqa: E402
     PLAN_HEADER,
     column_letter,
     plan,
+    read_part,
+    replace_part,
     rows_xml,
     sheet_xml,
     workbook,
@@ -104,8 +106,8 @@ def a_huge_declared_size() -> bytes:
     return workbook({"Commitments": sheet})
 
 
-def fifty_thousand_zip_entries() -> bytes:
-    parts = {f"junk/{n}.xml": b"" for n in range(50_000)}
+def the_most_zip_entries_10_mb_holds() -> bytes:
+    parts = {f"{n:x}": b"" for n in range(115_000)}
     with zipfile.ZipFile(io.BytesIO(plan([["1", "Area", "Text", "Lead"]]))) as archive:
         parts.update({name: archive.read(name) for name in archive.namelist()})
     return zipped(parts)
@@ -116,6 +118,33 @@ def twenty_thousand_bad_rows() -> bytes:
     cell = '<c t="s"><v>99</v></c>'
     statuses = [[cell] * 5 for _ in range(19_999)]
     return plan([["1", "Area", "Text", "Lead"]], statuses, shared_strings="<sst/>")
+
+
+def a_million_cell_styles() -> bytes:
+    xfs = '<xf numFmtId="164"/>' * 1_000_000
+    styles = (
+        f'<styleSheet xmlns="{MAIN}"><numFmts><numFmt numFmtId="164" formatCode="yyyy-mm-dd"/>'
+        f"</numFmts><cellXfs>{xfs}</cellXfs></styleSheet>"
+    )
+    return plan([["1", "Area", "Text", "Lead"]], styles=styles)
+
+
+def a_million_relationships() -> bytes:
+    data = plan([["1", "Area", "Text", "Lead"]])
+    rels = read_part(data, "xl/_rels/workbook.xml.rels")
+    junk = "".join(f'<Relationship Id="j{n}" Type="x/junk" Target="j{n}"/>' for n in range(10**6))
+    return replace_part(
+        data,
+        "xl/_rels/workbook.xml.rels",
+        rels.replace("</Relationships>", junk + "</Relationships>"),
+    )
+
+
+def a_million_sheets() -> bytes:
+    data = plan([["1", "Area", "Text", "Lead"]])
+    book = read_part(data, "xl/workbook.xml")
+    junk = "".join(f'<sheet name="S{n}" sheetId="{n}" r:id="rId1"/>' for n in range(10**6))
+    return replace_part(data, "xl/workbook.xml", book.replace("</sheets>", junk + "</sheets>"))
 
 
 HOSTILE = [
@@ -132,8 +161,11 @@ HOSTILE = [
     ("one 95 MB comment", one_giant_comment),
     ("one 95 MB cell of inline text", one_giant_inline_cell),
     ("declared size A1:XFD1048576", a_huge_declared_size),
-    ("50,000 zip entries", fifty_thousand_zip_entries),
+    ("115,000 zip entries", the_most_zip_entries_10_mb_holds),
     ("20,000 rows, every cell unreadable", twenty_thousand_bad_rows),
+    ("a million cell styles", a_million_cell_styles),
+    ("a million relationships", a_million_relationships),
+    ("a million sheets", a_million_sheets),
 ]
 
 

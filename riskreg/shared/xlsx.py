@@ -35,6 +35,9 @@ LIMITS = {
     "strings": (200_000, "different texts"),
     "text": (20_000_000, "characters of text"),
 }
+MAX_SHEETS = 1_000
+MAX_RELATIONSHIPS = 10_000
+MAX_STYLES = 65_000  # cell styles, and number formats; Excel's own limit is 64,000
 MAX_DEPTH = 50
 MAX_TOKEN_BYTES = 1024 * 1024  # XML read without a single event: one giant tag or comment
 CHUNK_BYTES = 64 * 1024
@@ -137,6 +140,11 @@ class Part:
         pass
 
 
+def at_most(count: int, limit: int, what: str) -> None:
+    if count >= limit:
+        raise WorkbookRefused(f"The workbook has over {limit:,} {what}, so it was refused.")
+
+
 def refuse_dtd(*args) -> None:
     raise WorkbookRefused(
         "The workbook was refused as unsafe or damaged: its XML declares entities."
@@ -173,8 +181,9 @@ class Relationships(Part):
     def start(self, name, attrs):
         attrs = attributes(attrs)
         if name == "Relationship" and attrs.get("TargetMode") != "External":
-            kind = attrs.get("Type", "").rpartition("/")[2]
-            self.targets[attrs.get("Id", "")] = (kind, attrs.get("Target", ""))
+            at_most(len(self.targets), MAX_RELATIONSHIPS, "relationships between its parts")
+            kind = attrs.get("Type", "").rpartition("/")[2][:100]
+            self.targets[attrs.get("Id", "")[:100]] = (kind, attrs.get("Target", "")[:1000])
 
 
 class WorkbookPart(Part):
@@ -186,7 +195,8 @@ class WorkbookPart(Part):
     def start(self, name, attrs):
         attrs = attributes(attrs)
         if name == "sheet":
-            self.sheets.append((attrs.get("name", ""), attrs.get("id", "")))
+            at_most(len(self.sheets), MAX_SHEETS, "sheets")
+            self.sheets.append((attrs.get("name", "")[:100], attrs.get("id", "")[:100]))
         elif name == "workbookPr":
             self.date1904 = attrs.get("date1904", "0").lower() in {"1", "true"}
 
@@ -196,29 +206,34 @@ class Styles(Part):
 
     def __init__(self, book):
         super().__init__(book)
-        self.formats = dict(BUILTIN_FORMATS)
+        self.date_formats = {n for n, code in BUILTIN_FORMATS.items() if is_date_format(code)}
+        self.formats = 0
         self.in_cell_xfs = False
-        self.cell_formats: list[str] = []
+        self.cell_formats: list[int] = []  # each cell style's number format
 
     def start(self, name, attrs):
         attrs = attributes(attrs)
-        if name == "numFmt" and attrs.get("numFmtId", "").isdigit():
-            self.formats[int(attrs["numFmtId"])] = attrs.get("formatCode", "")
+        number = attrs.get("numFmtId", "")
+        number = int(number) if number.isdigit() and len(number) < 10 else -1
+        if name == "numFmt":
+            self.formats += 1
+            at_most(self.formats, MAX_STYLES, "number formats")
+            if is_date_format(attrs.get("formatCode", "")):
+                self.date_formats.add(number)
+            else:
+                self.date_formats.discard(number)
         elif name == "cellXfs":
             self.in_cell_xfs = True
         elif name == "xf" and self.in_cell_xfs:
-            self.cell_formats.append(attrs.get("numFmtId", "0"))
+            at_most(len(self.cell_formats), MAX_STYLES, "cell styles")
+            self.cell_formats.append(number)
 
     def end(self, name):
         if name == "cellXfs":
             self.in_cell_xfs = False
 
     def date_styles(self) -> set[int]:
-        return {
-            index
-            for index, number in enumerate(self.cell_formats)
-            if number.isdigit() and is_date_format(self.formats.get(int(number)))
-        }
+        return {i for i, number in enumerate(self.cell_formats) if number in self.date_formats}
 
 
 class SharedStrings(Part):
@@ -349,6 +364,19 @@ class Sheet(Part):
         self.cells.append(cell)
 
 
+def open_zip(data: bytes) -> zipfile.ZipFile:
+    if len(data) > MAX_FILE_BYTES:
+        raise WorkbookRefused("The file is over 10 MB: split it or remove what is not needed.")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, EOFError, ValueError):
+        raise WorkbookRefused("The file is not an Excel workbook (.xlsx).") from None
+    if unpacked > MAX_UNPACKED_BYTES:
+        raise WorkbookRefused("The workbook unpacks to over 100 MB, so it was refused.")
+    return archive
+
+
 def column_number(letters: str) -> int:
     number = 0
     for letter in letters:
@@ -373,27 +401,10 @@ class Workbook:
     each sheet's rows streamed by `rows(name)`."""
 
     def __init__(self, data: bytes):
-        if len(data) > MAX_FILE_BYTES:
-            raise WorkbookRefused("The file is over 10 MB: split it or remove what is not needed.")
-        try:
-            self.archive = zipfile.ZipFile(io.BytesIO(data))
-            unpacked = sum(info.file_size for info in self.archive.infolist())
-        except (zipfile.BadZipFile, EOFError, ValueError):
-            raise WorkbookRefused("The file is not an Excel workbook (.xlsx).") from None
-        if unpacked > MAX_UNPACKED_BYTES:
-            raise WorkbookRefused("The workbook unpacks to over 100 MB, so it was refused.")
+        self.archive = open_zip(data)
         self.spent = dict.fromkeys(LIMITS, 0)
-        root = self.read(Relationships(self), "_rels/.rels", required=False).targets
-        main = next((t for kind, t in root.values() if kind == "officeDocument"), "xl/workbook.xml")
-        main = resolve("", main)
+        main, parts = self.main_part()
         book = self.read(WorkbookPart(self), main)
-        folder = posixpath.dirname(main)
-        parts = {
-            key: (kind, resolve(folder, target))
-            for key, (kind, target) in self.read(
-                Relationships(self), relationships_of(main)
-            ).targets.items()
-        }
         self.sheets = {
             name: parts[key][1]
             for name, key in book.sheets
@@ -407,6 +418,15 @@ class Workbook:
         self.shared_strings: list[str] = []
         if "sharedStrings" in by_kind:
             self.shared_strings = self.read(SharedStrings(self), by_kind["sharedStrings"]).strings
+
+    def main_part(self) -> tuple[str, dict[str, tuple[str, str]]]:
+        """The workbook part's path, and its relationships: id → (kind, path)."""
+        root = self.read(Relationships(self), "_rels/.rels", required=False).targets
+        main = next((t for kind, t in root.values() if kind == "officeDocument"), "xl/workbook.xml")
+        main = resolve("", main)
+        targets = self.read(Relationships(self), relationships_of(main)).targets
+        folder = posixpath.dirname(main)
+        return main, {key: (kind, resolve(folder, t)) for key, (kind, t) in targets.items()}
 
     @property
     def sheetnames(self) -> list[str]:

@@ -177,6 +177,23 @@ def test_a_workbook_that_costs_more_than_a_limit_is_refused_saying_which(
     assert Commitment.objects.count() == 0
 
 
+@pytest.mark.parametrize(
+    "limit, what",
+    [
+        ("MAX_SHEETS", "sheets"),
+        ("MAX_RELATIONSHIPS", "relationships between its parts"),
+        ("MAX_STYLES", "cell styles"),
+    ],
+)
+def test_a_workbook_of_too_many_sheets_relationships_or_styles_is_refused(monkeypatch, limit, what):
+    monkeypatch.setattr(xlsx, limit, 2)
+    sheets = {"Commitments": rows_xml([PLAN_HEADER]), "A": rows_xml([]), "B": rows_xml([])}
+    styles = f'<styleSheet xmlns="{MAIN}"><cellXfs>{"<xf/>" * 3}</cellXfs></styleSheet>'
+    data = workbook(sheets, styles=styles)
+    with pytest.raises(WorkbookRefused, match=f"has over 2 {what}, so it was refused"):
+        import_plan(data)
+
+
 def test_more_shared_strings_than_the_limit_are_refused_before_any_row_is_read(monkeypatch):
     monkeypatch.setitem(xlsx.LIMITS, "strings", (3, "different texts"))
     data = plan([COMMITMENT], shared_strings=shared_strings_xml(["a", "b", "c", "d"]))

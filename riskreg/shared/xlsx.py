@@ -277,6 +277,7 @@ class Sheet(Part):
         self.row = 0  # the last row begun
         self.done = 0  # the last row read to its end
         self.cells: list[Cell] | None = None  # the row being read
+        self.column = 0  # the column of the row's last cell, empty or not
         self.cell: Cell | None = None
         self.kind, self.style, self.formula, self.phonetic = "n", 0, False, False
         self.value: Text | None = None
@@ -323,19 +324,19 @@ class Sheet(Part):
             raise SheetRefused(
                 f"Sheet '{self.name}' has over {MAX_ROWS:,} rows, so it was refused."
             )
-        self.cells = []
+        self.cells, self.column = [], 0
 
     def open_cell(self, attrs: dict) -> None:
         self.book.spend("cells", 1)
         reference = attrs.get("r")
         if reference is None:
-            column = self.cells[-1].column + 1 if self.cells else 1
+            column = self.column + 1
         else:
             match = REFERENCE.fullmatch(reference.upper())
             if match is None or int(match[2]) != self.row:
                 self.refuse(f"{shown(reference)} is not a cell of this row")
             column = column_number(match[1])
-        self.cell = Cell(column)
+        self.cell, self.column = Cell(column), column
         self.kind = attrs.get("t", "n")
         style = attrs.get("s", "0")
         self.style = int(style) if style.isdigit() else 0

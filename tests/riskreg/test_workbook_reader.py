@@ -142,6 +142,17 @@ def test_a_workbook_whose_xml_declares_a_doctype_is_refused_as_unsafe():
         import_plan(workbook({"Commitments": sheet}))
 
 
+def test_cells_without_a_reference_follow_the_cell_before_them_even_an_empty_one():
+    row = [
+        '<c r="A2" t="inlineStr"><is><t>1</t></is></c><c s="1"/>'
+        '<c t="inlineStr"><is><t>Work with partners</t></is></c>'
+        '<c t="inlineStr"><is><t>Sam Lead</t></is></c>'
+    ]
+    assert import_plan(plan([row])).problems == [
+        "Sheet 'Commitments', row 2, column 'Policy Area': a value is required"
+    ]
+
+
 def test_a_header_cell_that_cannot_be_read_is_named_by_its_column_letter():
     data = plan([COMMITMENT], shared_strings=shared_strings_xml([]))
     data = replace_part(

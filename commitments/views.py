@@ -13,7 +13,7 @@ from commitments.forms import CommitmentFilterForm, CommitmentForm, PeriodForm, 
 from commitments.importers import import_plan
 from commitments.models import Commitment, Period, Person, QuarterlyStatus
 from riskreg.shared.history import page_of_changes
-from riskreg.shared.uploads import upload_flow
+from riskreg.shared.uploads import accepts_workbook, upload_flow
 from riskreg.shared.workbooks import xlsx_response
 
 PAGE_SIZE = 25  # a screenful by default; the filter's "Show" offers 100 or all
@@ -213,6 +213,7 @@ def period_change(request, year, number, state):
     return render(request, "commitments/period_change.html", context)
 
 
+@accepts_workbook
 @permission_required("commitments.change_commitment", raise_exception=True)
 def plan_import(request):
     return upload_flow(request, import_plan, "commitments/plan_import.html", "commitments:list")

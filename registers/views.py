@@ -22,7 +22,7 @@ from registers.importers import import_risks
 from registers.models import Action, Control, Issue, Risk, RiskReview
 from riskreg.shared.forms import STALE_FORM
 from riskreg.shared.history import page_of_changes
-from riskreg.shared.uploads import upload_flow
+from riskreg.shared.uploads import accepts_workbook, upload_flow
 from riskreg.shared.workbooks import xlsx_response
 
 
@@ -249,6 +249,7 @@ def issue_edit(request, ref):
     return render(request, "registers/issue_form.html", {"form": form, "issue": issue})
 
 
+@accepts_workbook
 @permission_required("registers.change_risk", raise_exception=True)
 def risk_import(request):
     return upload_flow(request, import_risks, "registers/risk_import.html", "registers:list")

@@ -3,9 +3,11 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.urls import reverse
 
 from riskreg import views
+from riskreg.proxy import is_trusted_proxy
 
 
 class Probes:
@@ -59,3 +61,58 @@ class PermissionsPolicyMiddleware:
         response = self.get_response(request)
         response.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
         return response
+
+
+class ProxyHeadersMiddleware:
+    """X-Forwarded-* headers count only on a request a trusted proxy sent: a client that
+    reaches riskreg directly cannot claim HTTPS, or another address, by sending them."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not is_trusted_proxy(request.META.get("REMOTE_ADDR", "")):
+            for key in [k for k in request.META if k.startswith("HTTP_X_FORWARDED_")]:
+                del request.META[key]
+        return self.get_response(request)
+
+
+class AllowedMethodsMiddleware:
+    """GET, HEAD and POST are all riskreg answers; TRACE, OPTIONS and the rest get 405."""
+
+    ALLOWED = ["GET", "HEAD", "POST"]
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.method not in self.ALLOWED:
+            return HttpResponseNotAllowed(self.ALLOWED)
+        return self.get_response(request)
+
+
+class RequestSizeMiddleware:
+    """Refuse a request body larger than its view accepts before anything reads it:
+    settings.REQUEST_MAX_BYTES, or more for a view marked `max_request_bytes` (the two
+    workbook imports). Django alone would stream any upload to a temporary file first."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        limit = getattr(view_func, "max_request_bytes", settings.REQUEST_MAX_BYTES)
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0  # Django then reads no body at all
+        if length <= limit:
+            return None
+        return HttpResponse(
+            f"This request is too large: riskreg accepts at most {limit / 2**20:.0f} MB here. "
+            "Go back and send less, or a smaller file.\n",
+            status=413,
+            content_type="text/plain; charset=utf-8",
+        )

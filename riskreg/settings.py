@@ -1,5 +1,6 @@
 """riskreg settings: one file, every deploy-time value from the environment."""
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -41,6 +42,19 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_networks(name: str) -> list[str]:
+    """Comma-separated addresses or networks (10.0.0.2, 172.16.0.0/12, ::1)."""
+    networks = env_list(name, [])
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: {network!r} is not an IP address or network."
+            ) from None
+    return networks
+
+
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -77,6 +91,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "riskreg.middleware.Probes",  # first: health probes skip everything below
+    "riskreg.middleware.AllowedMethodsMiddleware",
+    "riskreg.middleware.RequestSizeMiddleware",  # its process_view runs before CSRF reads
+    "riskreg.middleware.ProxyHeadersMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -140,14 +157,25 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
-# Login throttling: five failures lock that username from that address for 15 minutes.
+# Login throttling: five failures lock that username from that address for 15 minutes;
+# twenty from any addresses lock it from all of them (riskreg.throttle).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+RISKREG_USERNAME_FAILURE_LIMIT = env_int("RISKREG_USERNAME_FAILURE_LIMIT", 20)
 AXES_COOLOFF_TIME = 0.25  # hours
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
 AXES_HTTP_RESPONSE_CODE = 429
+AXES_HANDLER = "riskreg.throttle.LoginThrottle"
+# The client's address (riskreg.proxy): X-Forwarded-For counts only from these proxies.
+AXES_CLIENT_IP_CALLABLE = "riskreg.proxy.client_address"
+BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
+TRUSTED_PROXIES = env_networks("DJANGO_TRUSTED_PROXIES")
+if BEHIND_PROXY and not TRUSTED_PROXIES:
+    raise ImproperlyConfigured(
+        "DJANGO_BEHIND_PROXY=true needs DJANGO_TRUSTED_PROXIES: the address (or network) the "
+        "proxy connects from. Without it every client would share the proxy's address."
+    )
 
 # Sessions: 12 hours at most, 30 minutes idle ends them (riskreg.middleware).
 SESSION_COOKIE_AGE = 12 * 60 * 60
@@ -166,7 +194,7 @@ SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 0 if DEBUG else 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = False
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", not DEBUG)
-if env_bool("DJANGO_BEHIND_PROXY", False):
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 CONTENT_SECURITY_POLICY = {
@@ -202,8 +230,11 @@ STORAGES = {
 }
 # An uploaded workbook waits in the database between its dry run and its confirmation.
 PENDING_UPLOAD_MINUTES = env_int("RISKREG_PENDING_UPLOAD_MINUTES", 60)
-FILE_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024
+# Request bodies: at most 2 MB (riskreg.middleware.RequestSizeMiddleware), but a workbook
+# upload (10 MB and its form), which is kept in memory rather than in a temporary file.
+REQUEST_MAX_BYTES = 2 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024
 
 # History is read, never reverted: riskreg.shared.admin.HistoryAdmin refuses the POST too.
 SIMPLE_HISTORY_REVERT_DISABLED = True

@@ -7,6 +7,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from riskreg.home import needs
+from riskreg.proxy import client_address
 
 log = logging.getLogger("riskreg.security")
 
@@ -50,7 +51,7 @@ def permission_denied(request, exception=None):
     log.warning(
         "permission denied user=%s address=%s path=%s",
         request.user.get_username() or "-",
-        request.META.get("REMOTE_ADDR", "-"),
+        client_address(request) or "-",
         request.path,
     )
     message = str(exception) if exception and str(exception) else ""

@@ -13,6 +13,17 @@ from django.shortcuts import redirect, render
 from riskreg.shared.imports import ImportResult
 from riskreg.shared.models import PendingUpload
 from riskreg.shared.workbooks import WorkbookRefused
+from riskreg.shared.xlsx import MAX_FILE_BYTES
+
+# A workbook and the rest of its form; every other request may send far less
+# (settings.REQUEST_MAX_BYTES, riskreg.middleware.RequestSizeMiddleware).
+UPLOAD_REQUEST_MAX_BYTES = MAX_FILE_BYTES + 256 * 1024
+
+
+def accepts_workbook(view):
+    """Mark `view` as one that takes a workbook upload, so its requests may be larger."""
+    view.max_request_bytes = UPLOAD_REQUEST_MAX_BYTES
+    return view
 
 
 class UploadForm(forms.Form):
@@ -27,7 +38,7 @@ class UploadForm(forms.Form):
         upload = self.cleaned_data["workbook"]
         if not upload.name.lower().endswith(".xlsx"):
             raise ValidationError("Only Excel workbooks (.xlsx) can be imported.")
-        if upload.size > 10 * 1024 * 1024:
+        if upload.size > MAX_FILE_BYTES:
             raise ValidationError("The file is over 10 MB.")
         return upload
 

@@ -1,31 +1,38 @@
 """Reading and writing .xlsx workbooks safely, shared by the plan and risk importers.
 
-openpyxl parses through defusedxml when it is installed, which refuses XML bombs.
+Reading is riskreg.shared.xlsx's streaming reader, within its limits; writing is openpyxl.
 """
 
 import datetime
-import io
-import zipfile
 from dataclasses import dataclass, field
 
 import openpyxl
-from defusedxml import DefusedXmlException
 
-MAX_FILE_BYTES = 10 * 1024 * 1024
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024
-MAX_ROWS = 20_000
+from riskreg.shared.xlsx import SheetRefused, Workbook
+from riskreg.shared.xlsx import WorkbookRefused as WorkbookRefused  # raised to importers' callers
 
-
-class WorkbookRefused(Exception):
-    """The file cannot be read as a workbook at all; nothing was written."""
+MAX_PROBLEMS = 500  # a page can show them; past this, one line says there are more
+MORE_PROBLEMS = (
+    f"Over {MAX_PROBLEMS} problems were found and only the first {MAX_PROBLEMS} are listed: "
+    "correct these and import again to see the rest."
+)
 
 
 @dataclass
 class Problems:
     messages: list[str] = field(default_factory=list)
+    cells: set = field(default_factory=set, repr=False)
 
     def add(self, sheet: str, row: int, column: str, message: str) -> None:
-        self.messages.append(f"Sheet '{sheet}', row {row}, column '{column}': {message}")
+        """One problem a cell: the first found (a cell the reader could not read has no
+        value, and is not reported again as missing or wrong)."""
+        if (sheet, row, column) in self.cells:
+            return
+        self.cells.add((sheet, row, column))
+        if len(self.messages) < MAX_PROBLEMS:
+            self.messages.append(f"Sheet '{sheet}', row {row}, column '{column}': {message}")
+        elif self.messages[-1] != MORE_PROBLEMS:
+            self.messages.append(MORE_PROBLEMS)
 
     def __bool__(self) -> bool:
         return bool(self.messages)
@@ -46,94 +53,80 @@ class Row:
         return str(value).strip()
 
 
-def open_workbook(data: bytes):
-    if len(data) > MAX_FILE_BYTES:
-        raise WorkbookRefused("The file is over 10 MB: split it or remove what is not needed.")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
-        raise WorkbookRefused("The file is not an Excel workbook (.xlsx).") from None
-    if unpacked > MAX_UNPACKED_BYTES:
-        raise WorkbookRefused("The workbook unpacks to over 100 MB, so it was refused.")
-    try:
-        # Read-only streams the sheets; data_only=False keeps formulas visible as formulas.
-        return openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as error:
-        if is_unsafe_xml(error):
-            raise WorkbookRefused(
-                "The workbook was refused as unsafe or damaged: its XML declares entities."
-            ) from None
-        raise WorkbookRefused(f"The file is not a readable Excel workbook: {error}") from None
-
-
-def is_unsafe_xml(error: BaseException | None) -> bool:
-    """defusedxml's refusal, however deep openpyxl wrapped it."""
-    while error is not None:
-        if isinstance(error, DefusedXmlException):
-            return True
-        error = error.__cause__ or error.__context__
-    return False
+def open_workbook(data: bytes) -> Workbook:
+    """The workbook in `data`; WorkbookRefused if it is not one riskreg can read."""
+    return Workbook(data)
 
 
 def read_sheet(
-    workbook,
+    workbook: Workbook,
     sheet: str,
     columns: list[str],
     required: list[str],
     problems: Problems,
     optional_sheet: bool = False,
 ) -> list[Row]:
-    """Rows of `sheet` keyed by the canonical column names; blank rows skipped."""
-    by_lower = {name.lower(): name for name in workbook.sheetnames}
-    if sheet.lower() not in by_lower:
+    """Rows of `sheet` keyed by the canonical column names; blank rows skipped.
+
+    A cell that cannot be read is a problem on that cell; a sheet that cannot be read to
+    its end (damaged, or too big) is one problem, and none of its rows is returned.
+    """
+    name = workbook.sheet_named(sheet)
+    if name is None:
         if not optional_sheet:
             problems.messages.append(f"Sheet '{sheet}' is missing.")
         return []
-    worksheet = workbook[by_lower[sheet.lower()]]
-    if (worksheet.max_row or 0) > MAX_ROWS:
-        problems.messages.append(f"Sheet '{sheet}' has over {MAX_ROWS:,} rows, so it was refused.")
+    rows = workbook.rows(name)
+    try:
+        header = next(rows, None)
+        if header is None or header[0] != 1:
+            problems.messages.append(f"Sheet '{sheet}' is empty: it needs a header row.")
+            return []
+        positions = header_positions(sheet, header[1], columns, required, problems)
+        return [
+            row
+            for number, cells in rows
+            if (row := read_row(sheet, number, cells, positions, problems)) is not None
+        ]
+    except SheetRefused as refusal:
+        problems.messages.append(str(refusal))
         return []
-    rows = worksheet.iter_rows()
-    header = next(rows, None)
-    if header is None:
-        problems.messages.append(f"Sheet '{sheet}' is empty: it needs a header row.")
-        return []
+
+
+def header_positions(
+    sheet: str, cells: list, columns: list[str], required: list[str], problems: Problems
+) -> dict[int, str]:
+    """Column number → canonical name, from the header row's cells."""
     canonical = {name.lower(): name for name in columns}
     positions: dict[int, str] = {}
-    for index, cell in enumerate(header):
-        if cell.value is None or str(cell.value).strip() == "":
-            continue
-        name = canonical.get(str(cell.value).strip().lower())
-        if name is None:
-            expected = ", ".join(columns)
-            problems.add(sheet, 1, str(cell.value), f"unknown column; expected {expected}")
-        else:
-            positions[index] = name
+    for cell in cells:
+        label = str(cell.value).strip() if cell.value is not None else ""
+        if cell.problem:
+            problems.add(sheet, 1, openpyxl.utils.get_column_letter(cell.column), cell.problem)
+        elif label and label.lower() not in canonical:
+            problems.add(sheet, 1, label, f"unknown column; expected {', '.join(columns)}")
+        elif label:
+            positions[cell.column] = canonical[label.lower()]
     for name in required:
         if name not in positions.values():
             problems.add(sheet, 1, name, "this required column is missing")
-    result = []
-    for number, cells in enumerate(rows, start=2):
-        if number > MAX_ROWS:  # the sheet's own dimension can lie
-            problems.messages.append(
-                f"Sheet '{sheet}' has over {MAX_ROWS:,} rows, so it was refused."
-            )
-            return []
-        values = {}
-        for index, name in positions.items():
-            cell = cells[index] if index < len(cells) else None
-            value = getattr(cell, "value", None)
-            if getattr(cell, "data_type", None) == "f":
-                problems.add(sheet, number, name, "a formula is not accepted: paste the value")
-                value = None
-            if isinstance(value, str) and value.strip() == "":
-                value = None
-            values[name] = value
-        if all(v is None for v in values.values()):
+    return positions
+
+
+def read_row(sheet: str, number: int, cells: list, positions: dict, problems: Problems):
+    """The row's values by column name, or None for a blank row."""
+    values = dict.fromkeys(positions.values())
+    for cell in cells:
+        name = positions.get(cell.column)
+        if name is None:
             continue
-        result.append(Row(sheet, number, values))
-    return result
+        if cell.problem:
+            problems.add(sheet, number, name, cell.problem)
+        elif not (isinstance(cell.value, str) and cell.value.strip() == ""):
+            values[name] = cell.value
+    if all(v is None for v in values.values()):
+        return None
+    return Row(sheet, number, values)
 
 
 def parse_date(row: Row, column: str, problems: Problems) -> datetime.date | None:

@@ -128,7 +128,7 @@ def review_edit(request, ref):
         review.likelihood, review.impact = latest.likelihood, latest.impact
     form = ReviewForm(request.POST or None, instance=review, user=request.user)
     if request.method == "POST" and form.is_valid():
-        if not form.has_changed():
+        if review.pk and not form.has_changed():  # a first review saves as it stands
             messages.info(request, "Nothing had changed, so nothing was saved.")
             return redirect("registers:detail", ref=risk.ref)
         if form.save_or_explain():

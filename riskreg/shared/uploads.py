@@ -31,7 +31,7 @@ class UploadForm(forms.Form):
         help_text="An Excel workbook (.xlsx) of at most 10 MB, in the format the export writes."
     )
     add_people = forms.BooleanField(
-        required=False, label="Add the people this workbook names who are not in riskreg yet"
+        required=False, label="Add new people: anyone it names who is not in riskreg yet"
     )
 
     def clean_workbook(self):

@@ -47,7 +47,7 @@ def pages_for(username: str) -> list[str]:
     return urls + ["/commitments/9999/"]  # the 404 page too
 
 
-def test_every_page_for_every_role_has_no_axe_violations(demo_site, browser):
+def test_every_page_for_every_role_has_no_axe_violations_and_fits_320_px(demo_site, browser):
     violations, checked = [], 0
     for username in ROLE_USERS:
         urls = pages_for(username)
@@ -57,6 +57,9 @@ def test_every_page_for_every_role_has_no_axe_violations(demo_site, browser):
             log_in(page, demo_site, username)
             for url in urls:
                 page.goto(demo_site + url)
+                width_used = page.evaluate("document.documentElement.scrollWidth")
+                if width_used > width:  # WCAG 1.4.10: no sideways scrolling of the page
+                    violations.append(f"{username} {width}px {url}: {width_used} px wide")
                 page.evaluate(AXE)
                 result = page.evaluate(
                     "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS

@@ -1,6 +1,7 @@
 """The import form as a browser fills it: a file input, a checkbox, and a confirmation."""
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.conftest import PASSWORD, log_in
 
@@ -32,16 +33,14 @@ def test_a_plan_manager_ticks_add_people_checks_the_workbook_and_confirms_it(
     log_in(page, plan_manager, "plan.manager")
     page.goto(f"{plan_manager}/commitments/import/")
     page.get_by_label("Workbook*", exact=True).set_input_files(workbook)
-    page.get_by_label("Add the people this workbook names who are not in riskreg yet").check()
+    page.get_by_label("Add new people: anyone it names who is not in riskreg yet").check()
     page.get_by_role("button", name="Check the workbook").click()
-    assert page.get_by_text("0 would be created, 1 would be changed").is_visible()
-    assert page.get_by_text(
-        "The people it names who are not in riskreg yet will be added."
-    ).is_visible()
+    expect(page.get_by_text("0 would be created, 1 would be changed")).to_be_visible()
+    expect(page.get_by_text("It names no one who is not in riskreg already.")).to_be_visible()
     upload = PendingUpload.objects.get()
     assert upload.add_people is True and upload.filename == "plan.xlsx"
     page.once("dialog", lambda dialog: dialog.accept())  # "Import this workbook now?"
     page.get_by_role("button", name="Confirm the import").click()
     page.wait_for_url(f"{plan_manager}/commitments/")
-    assert page.get_by_text("Imported. 0 were created, 1 were changed").is_visible()
+    expect(page.get_by_text("Imported. 0 were created, 1 was changed")).to_be_visible()
     assert rag_of_60() == "green" and not PendingUpload.objects.exists()

@@ -152,7 +152,7 @@ def test_the_add_people_choice_reaches_the_importer_at_dry_run_and_at_confirm(lo
     client = login("Plan manager")
     data = plan_workbook_with_a_change()
     page = dry_run(client, data, add_people="on")
-    assert "Add the people this workbook names who are not in riskreg yet" not in page
+    assert "Add new people: anyone it names who is not in riskreg yet" not in page
     assert "It names no one who is not in riskreg already." in page
     assert PendingUpload.objects.get().add_people is True
     confirm(client, PendingUpload.objects.get())
@@ -164,4 +164,4 @@ def test_the_add_people_choice_reaches_the_importer_at_dry_run_and_at_confirm(lo
 def test_the_upload_form_offers_to_add_people(login):
     page = login("Plan manager").get(PLAN).content.decode()
     assert 'type="checkbox" name="add_people"' in page
-    assert "Add the people this workbook names who are not in riskreg yet" in page
+    assert "Add new people: anyone it names who is not in riskreg yet" in page

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from riskreg.identity import policy
 from riskreg.roles import roles_of
+from riskreg.signals import client_address
 
 log = logging.getLogger("riskreg.security")
 
@@ -75,10 +76,10 @@ class SSOAdapter(DefaultSocialAccountAdapter):
     def on_authentication_error(self, request, provider, error=None, exception=None, **kw):
         log.warning(
             "sso failed provider=%s error=%s detail=%s address=%s",
-            provider.id,
+            getattr(provider.app, "provider_id", provider.id),
             error,
             exception,
-            request.META.get("REMOTE_ADDR", "-"),
+            client_address(request),
         )
 
     def save_user(self, request, sociallogin, form=None):

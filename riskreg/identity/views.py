@@ -1,3 +1,4 @@
+from allauth.mfa import app_settings as mfa_settings
 from allauth.mfa.models import Authenticator
 from django.shortcuts import render
 
@@ -19,12 +20,18 @@ def account(request):
         "sso_accounts": list(user.socialaccount_set.all()),
         "totp": authenticators.get(Authenticator.Type.TOTP, [None])[0],
         "keys": authenticators.get(Authenticator.Type.WEBAUTHN, []),
-        "recovery": authenticators.get(Authenticator.Type.RECOVERY_CODES, [None])[0],
+        "recovery_unused": unused_recovery_codes(authenticators),
+        "recovery_total": mfa_settings.RECOVERY_CODE_COUNT,
         "second_factor_required": must_use_second_factor(user),
         "enrolment_due": request.session.get(ENROLMENT_DUE, False),
         "sign_ins": user.sign_ins.all()[:RECENT_SIGN_INS],
     }
     return render(request, "identity/account.html", context)
+
+
+def unused_recovery_codes(authenticators: dict) -> int | None:
+    codes = authenticators.get(Authenticator.Type.RECOVERY_CODES)
+    return len(codes[0].wrap().get_unused_codes()) if codes else None
 
 
 def no_password(request):

@@ -193,6 +193,14 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# One cache for every worker, in the database: a second-factor code is refused the second
+# time whichever gunicorn worker sees it (allauth keeps used codes in the cache).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "riskreg_cache",
+    }
+}
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",

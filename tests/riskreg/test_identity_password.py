@@ -23,13 +23,13 @@ def ask_for_a_reset(address: str):
 
 def test_a_reset_link_is_mailed_works_once_and_ends_other_sessions(smtp_server):
     user = make_user("Viewer", username="jane", email="jane@opcc.example")
+    elsewhere = Client()
+    elsewhere.force_login(user)  # signed in on another device
     page = ask_for_a_reset("Jane@opcc.example")
     assert "we have sent it a link" in page.content.decode()
     [mail] = smtp_server.wait(1)
     assert "To: jane@opcc.example" in mail
     link = LINK.search(mail.replace("=\n", "")).group(1)
-    elsewhere = Client()
-    elsewhere.force_login(user)
     client = Client()
     form = client.get(link, follow=True)
     assert "Choose a new password" in form.content.decode()

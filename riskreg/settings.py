@@ -90,6 +90,11 @@ def email_from_url(url: str) -> dict:
     }
 
 
+def sso_form_origins(issuer: str) -> list[str]:
+    parts = urlsplit(issuer)
+    return [f"{parts.scheme}://{parts.netloc}"] if issuer else []
+
+
 def sso_providers(issuer: str, client_id: str, secret: str, button: str) -> dict:
     """allauth's OpenID Connect provider, `sso`, pointed at one issuer (none if unset)."""
     if not issuer:
@@ -234,8 +239,9 @@ PASSWORD_RESET_TIMEOUT = 60 * 60  # a reset link works for an hour, and once
 
 # Single sign-on with OpenID Connect (e.g. Microsoft Entra ID); off while the issuer is unset.
 SOCIALACCOUNT_ADAPTER = "riskreg.identity.adapters.SSOAdapter"
+OIDC_ISSUER = os.environ.get("RISKREG_OIDC_ISSUER", "")
 SOCIALACCOUNT_PROVIDERS = sso_providers(
-    os.environ.get("RISKREG_OIDC_ISSUER", ""),
+    OIDC_ISSUER,
     os.environ.get("RISKREG_OIDC_CLIENT_ID", ""),
     os.environ.get("RISKREG_OIDC_CLIENT_SECRET", ""),
     os.environ.get("RISKREG_OIDC_BUTTON") or "Sign in with your organisation",
@@ -300,7 +306,8 @@ CONTENT_SECURITY_POLICY = {
         "font-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'none'"],
-        "form-action": ["'self'"],
+        # The SSO button's form is answered by a redirect to the provider's sign-in page.
+        "form-action": ["'self'", *sso_form_origins(OIDC_ISSUER)],
         "frame-ancestors": ["'none'"],
     }
 }

@@ -4,6 +4,7 @@ Registered for every test by `pytest_plugins` in tests/conftest.py.
 """
 
 import base64
+import copy
 import json
 import socket
 import threading
@@ -86,7 +87,7 @@ class Provider:
 @pytest.fixture
 def oidc_provider(settings):
     """A real OpenID provider on 127.0.0.1, and riskreg's single sign-on pointed at it."""
-    from riskreg.settings import sso_providers
+    from riskreg.settings import sso_form_origins, sso_providers
 
     provider = Provider()
     port = free_port()
@@ -98,6 +99,9 @@ def oidc_provider(settings):
         provider.url, CLIENT_ID, "test-secret", "Sign in with your organisation"
     )
     settings.SSO_ROLE_MAP = {"riskreg-smt": "SMT lead", "riskreg-risk": "Risk editor"}
+    policy = copy.deepcopy(settings.CONTENT_SECURITY_POLICY)
+    policy["DIRECTIVES"]["form-action"] += sso_form_origins(provider.url)
+    settings.CONTENT_SECURITY_POLICY = policy
     yield provider
     server.shutdown()
     thread.join(5)

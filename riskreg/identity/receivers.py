@@ -48,3 +48,13 @@ def count_wrong_code(sender, request, user, **kwargs):
 @receiver(mfa_signals.authenticator_removed)
 def recheck_enrolment(sender, request, user, **kwargs):
     mark_enrolment(request.session, user)
+
+
+@receiver(mfa_signals.authenticator_added)
+def log_added(sender, request, user, authenticator, **kwargs):
+    log.info("second factor added user=%s type=%s", user.get_username(), authenticator.type)
+
+
+@receiver(mfa_signals.authenticator_removed)
+def log_removed(sender, request, user, authenticator, **kwargs):
+    log.info("second factor removed user=%s type=%s", user.get_username(), authenticator.type)

@@ -84,3 +84,62 @@ def test_a_user_with_no_role_is_told_their_account_waits_for_an_administrator(cl
         "/login/", {"login": "newcomer", "password": "a-long-test-password"}, follow=True
     )
     assert "waiting for an administrator to give you a role" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_sso_button_carries_the_page_asked_for(client, settings):
+    from riskreg.settings import sso_providers
+
+    settings.SOCIALACCOUNT_PROVIDERS = sso_providers("https://idp.example", "id", "s", "Go")
+    page = client.get("/risks/", follow=True).content.decode()
+    assert 'action="/account/oidc/sso/login/?next=%2Frisks%2F"' in page
+    assert 'name="next" value="/risks/"' in page
+
+
+@pytest.mark.django_db
+def test_load_demo_leaves_demo_users_with_their_password_and_no_second_factor(settings):
+    import pyotp
+    from allauth.mfa.models import Authenticator
+    from allauth.mfa.totp.internal.auth import TOTP
+    from django.contrib.auth.models import User
+    from django.core.management import call_command
+
+    call_command("load_demo", force=True, password="demo-password-1")
+    TOTP.activate(User.objects.get(username="cfo"), pyotp.random_base32())
+    call_command("load_demo", force=True, password="demo-password-1")
+    assert not Authenticator.objects.exists()
+    response = Client().post("/login/", {"login": "cfo", "password": "demo-password-1"})
+    assert response.url == "/"
+
+
+@pytest.mark.django_db
+def test_adding_and_removing_a_second_factor_is_in_the_security_log(
+    client, caplog, django_capture_on_commit_callbacks
+):
+    user = make_user("Viewer", username="jane")
+    user.set_password("a-long-test-password")
+    user.save()
+    client.post("/login/", {"login": "jane", "password": "a-long-test-password"})
+    client.post("/account/reauthenticate/", {"password": "a-long-test-password"})
+    with (
+        caplog.at_level("INFO", logger="riskreg.security"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        form = client.get("/account/2fa/totp/activate/").context["form"]
+        import pyotp
+
+        client.post("/account/2fa/totp/activate/", {"code": pyotp.TOTP(form.secret).now()})
+        client.post("/account/2fa/totp/deactivate/")
+    assert "second factor added user=jane type=totp" in caplog.text
+    assert "second factor removed user=jane type=totp" in caplog.text
+
+
+@pytest.mark.django_db
+def test_sign_ins_are_in_the_admin_to_read_but_not_to_change(client):
+    from django.contrib.auth.models import User
+
+    root = User.objects.create_superuser("root", "root@opcc.example", "x" * 20)
+    client.force_login(root)
+    page = client.get("/admin/identity/signin/").content.decode()
+    assert "root" in page
+    assert client.get("/admin/identity/signin/add/").status_code == 403

@@ -6,14 +6,23 @@ signature, issuer, audience and expiry of every one against the provider's publi
 A token with no key ID is checked against the provider's one signing key, if it has one.
 """
 
+import logging
+
 import jwt
 from allauth.account.internal.decorators import login_not_required
 from allauth.socialaccount.adapter import get_adapter
 from allauth.socialaccount.models import SocialApp
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView
+from allauth.socialaccount.providers.openid_connect import views as openid_connect
 from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOAuth2Adapter
 from django.http import Http404
+from django.shortcuts import render
+from requests import RequestException
+
+from riskreg.signals import client_address
+
+log = logging.getLogger("riskreg.security")
 
 ALGORITHMS = ["RS256", "RS384", "RS512", "PS256", "ES256", "ES384"]
 
@@ -62,3 +71,18 @@ def callback(request, provider_id: str):
         return view(request)
     except SocialApp.DoesNotExist:
         raise Http404 from None
+
+
+@login_not_required
+def login(request, provider_id: str):
+    """Off to the provider; if it cannot be reached, say so instead of failing."""
+    try:
+        return openid_connect.login(request, provider_id)
+    except RequestException as e:
+        log.warning(
+            "sso failed provider=%s error=unreachable detail=%s address=%s",
+            provider_id,
+            e,
+            client_address(request),
+        )
+        return render(request, "socialaccount/authentication_error.html", status=502)

@@ -6,7 +6,6 @@ sets a user's address), no connecting of other accounts.
 
 from allauth.account import views as account
 from allauth.socialaccount import views as social
-from allauth.socialaccount.providers.openid_connect import views as openid_connect
 from django.urls import include, path, re_path
 
 from riskreg.identity import sso, views
@@ -36,7 +35,7 @@ urlpatterns = [
     path("sso/signup/", social.signup, name="socialaccount_signup"),
     re_path(
         r"^oidc/(?P<provider_id>[^/]+)/login/$",
-        openid_connect.login,
+        sso.login,
         name="openid_connect_login",
     ),
     re_path(

@@ -155,3 +155,16 @@ def test_sso_only_leaves_the_password_door_to_superusers(oidc_provider, settings
     root = Client().post("/login/", {"login": "root", "password": "a-long-root-password"})
     assert root.status_code == 302
     assert signed_in_user(sign_in(oidc_provider, "vic", email="vic@opcc.example")) is not None
+
+
+def test_a_provider_that_cannot_be_reached_gets_a_message_not_a_server_error(settings, caplog):
+    from riskreg.settings import sso_providers
+    from tests.identity_fixtures import free_port
+
+    closed = f"http://127.0.0.1:{free_port()}"
+    settings.SOCIALACCOUNT_PROVIDERS = sso_providers(closed, "id", "s", "Go")
+    with caplog.at_level("WARNING", logger="riskreg.security"):
+        response = Client().post("/account/oidc/sso/login/")
+    assert response.status_code == 502
+    assert "Signing in through your organisation failed" in response.content.decode()
+    assert "sso failed provider=sso error=unreachable" in caplog.text

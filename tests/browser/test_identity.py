@@ -115,6 +115,7 @@ def test_a_security_key_is_added_and_then_signs_in_as_the_second_factor(demo_sit
     page.get_by_role("link", name="Add a security key").click()
     confirm_password(page)
     page.get_by_label("Name").fill("Test key")
+    page.wait_for_load_state("load")  # allauth's script binds the button on load
     page.get_by_role("button", name="Add").click()
     page.wait_for_url(f"{demo_site}/account/2fa/recovery-codes/")  # its first second factor
     user = User.objects.get(username="risk.officer")
@@ -126,6 +127,7 @@ def test_a_security_key_is_added_and_then_signs_in_as_the_second_factor(demo_sit
     page.get_by_role("button", name="Log in").click()
     assert page.get_by_role("heading", name="Your second factor").is_visible()
     assert page.get_by_role("link", name="Risk register").count() == 0
+    page.wait_for_load_state("load")
     page.get_by_role("button", name="Use a security key").click()
     page.wait_for_url(f"{demo_site}/")
     page.goto(f"{demo_site}/account/")

@@ -1,4 +1,4 @@
-"""axe-core on the sign-in, second-factor and account pages, at 1280 and 320 px."""
+"""axe-core and the CSP on the sign-in, second-factor and account pages, at 1280 and 320 px."""
 
 import pyotp
 import pytest
@@ -67,18 +67,19 @@ def signed_in_pages(page, base: str) -> list[str]:
     return found + axe_violations(page, "second-factor prompt")
 
 
-def test_the_identity_pages_have_no_axe_violations_and_fit_320_px(
+def test_the_identity_pages_have_no_axe_violations_fit_320_px_and_break_no_csp_rule(
     demo_site, oidc_provider, browser, settings
 ):
     settings.MFA_ENFORCED = True
-    violations = []
+    violations, refused = [], []  # refused: the browser's word for what the CSP blocked
     for width in WIDTHS:
         from allauth.mfa.models import Authenticator
 
         Authenticator.objects.all().delete()
         context = browser.new_context(viewport={"width": width, "height": 900})
         page = context.new_page()
+        page.on("console", lambda m: refused.append(m.text) if "Content Security" in m.text else 0)
         violations += [f"{width}px {v}" for v in anonymous_pages(page, demo_site)]
         violations += [f"{width}px {v}" for v in signed_in_pages(page, demo_site)]
         context.close()
-    assert violations == [], "\n".join(violations)
+    assert violations + refused == [], "\n".join(violations + refused)

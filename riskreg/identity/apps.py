@@ -8,4 +8,4 @@ class IdentityConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from riskreg.identity import receivers  # noqa: F401
+        from riskreg.identity import checks, receivers  # noqa: F401

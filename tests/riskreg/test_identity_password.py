@@ -1,7 +1,10 @@
 """Password reset by e-mail through a real SMTP server, and the settings that configure it."""
 
 import datetime
+import functools
+import os
 import re
+import secrets
 import subprocess
 import sys
 
@@ -115,3 +118,13 @@ def test_email_url_sets_host_port_user_password_and_tls():
 def test_a_bad_identity_setting_stops_start_up_with_a_clear_message(env, message):
     result = run_settings({"DJANGO_DEBUG": "true", **env})
     assert result.returncode != 0 and message in result.stderr, result.stderr
+
+
+def test_the_deploy_check_warns_when_second_factors_are_not_enforced():
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "RISKREG_"))}
+    env.update(DJANGO_SECRET_KEY=secrets.token_urlsafe(50), DJANGO_ALLOWED_HOSTS="riskreg.example")
+    command = [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"]
+    run = functools.partial(subprocess.run, command, cwd=ROOT, capture_output=True, text=True)
+    assert run(env=env).returncode == 0
+    off = run(env={**env, "RISKREG_MFA_ENFORCED": "false"})
+    assert off.returncode != 0 and "riskreg.W001" in off.stderr

@@ -232,6 +232,7 @@ ACCOUNT_EMAIL_VERIFICATION = "none"
 ACCOUNT_SESSION_REMEMBER = True  # the session's lifetime is riskreg.middleware's
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # the reset page answers the same, and mails no stranger
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "riskreg: "
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # "your password was changed", "a security key was added"
 ACCOUNT_FORMS = {"reset_password": "riskreg.identity.forms.PasswordResetForm"}
 # django-axes is the one login throttle, for passwords and second-factor codes alike.
 ACCOUNT_RATE_LIMITS = {"login": None, "login_failed": None}

@@ -1,4 +1,5 @@
 import logging
+import smtplib
 
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
@@ -28,6 +29,18 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def get_login_redirect_url(self, request) -> str:
         return landing_url(request.user)
+
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        """A mail server that is down is logged; the page answers as if it was sent."""
+        try:
+            super().send_mail(template_prefix, email, context)
+        except (OSError, smtplib.SMTPException) as e:
+            log.error("mail failed template=%s to=%s detail=%s", template_prefix, email, e)
+
+    def send_notification_mail(self, template_prefix, user, context=None, email=None) -> None:
+        # Administrators set User.email; allauth would look for its own address records.
+        email = email or user.email or None
+        super().send_notification_mail(template_prefix, user, context, email)
 
 
 def refuse(request, message: str):

@@ -82,6 +82,32 @@ def test_sso_only_mails_a_reset_link_to_the_break_glass_superuser_alone(smtp_ser
     assert len(mails) == 1 and "To: root@opcc.example" in mails[0]
 
 
+def test_changing_a_password_or_a_second_factor_mails_the_user_a_notice(smtp_server):
+    user = make_user("Viewer", username="jane", email="jane@opcc.example")
+    user.set_password("a-long-test-password")
+    user.save()
+    client = Client()
+    client.post("/login/", {"login": "jane", "password": "a-long-test-password"})
+    new = {"password1": "a-new-longer-password", "password2": "a-new-longer-password"}
+    client.post("/account/password/change/", {"oldpassword": "a-long-test-password", **new})
+    [mail] = smtp_server.wait(1)
+    assert "To: jane@opcc.example" in mail and "Subject: riskreg: Password Changed" in mail
+
+
+def test_a_reset_while_the_mail_server_is_down_gets_the_same_page_and_a_log_line(settings, caplog):
+    from tests.identity_fixtures import free_port
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nobody listens
+    make_user("Viewer", username="jane", email="jane@opcc.example")
+    with caplog.at_level("ERROR", logger="riskreg.security"):
+        page = ask_for_a_reset("jane@opcc.example")
+    assert page.status_code == 200 and "we have sent it a link" in page.content.decode()
+    assert (
+        "mail failed template=account/email/password_reset_key to=jane@opcc.example" in caplog.text
+    )
+
+
 def settings_value(env: dict, expression: str) -> str:
     code = (
         f"import django; django.setup(); from django.conf import settings as s; print({expression})"

@@ -1,5 +1,7 @@
 """Signing in as a person does: single sign-on, an authenticator app, a security key."""
 
+import re
+
 import pyotp
 import pytest
 from allauth.mfa.models import Authenticator
@@ -133,3 +135,25 @@ def test_a_security_key_is_added_and_then_signs_in_as_the_second_factor(demo_sit
     page.goto(f"{demo_site}/account/")
     assert page.get_by_role("cell", name="Password and security key").is_visible()
     assert page.get_by_text("Test key, added").is_visible()
+
+
+def test_a_forgotten_password_is_reset_from_the_mailed_link_once(demo_site, smtp_server, page):
+    page.goto(f"{demo_site}/login/")
+    page.get_by_role("link", name="Forgotten your password?").click()
+    page.get_by_label("Email").fill("viewer@opcc.example")
+    page.get_by_role("button", name="Reset My Password").click()
+    assert page.get_by_role("heading", name="Check your e-mail").is_visible()
+    [mail] = smtp_server.wait(1)
+    link = re.search(r"(http://\S+/account/password/reset/key/\S+/)", mail.replace("=\n", ""))
+    page.goto(link.group(1))
+    page.get_by_label(re.compile(r"New Password\W*$")).fill("a-brand-new-password")
+    page.get_by_label(re.compile(r"New Password \(again\)")).fill("a-brand-new-password")
+    page.get_by_role("button", name="Save the new password").click()
+    assert page.get_by_text("Your password is now changed.").is_visible()
+    page.goto(link.group(1))
+    assert page.get_by_role("heading", name="This link does not work").is_visible()
+    page.goto(f"{demo_site}/login/")
+    page.get_by_label("Username").fill("viewer")
+    page.get_by_label("Password").fill("a-brand-new-password")
+    page.get_by_role("button", name="Log in").click()
+    page.wait_for_url(f"{demo_site}/")

@@ -44,6 +44,7 @@ class AccountAdapter(DefaultAccountAdapter):
 
 
 def refuse(request, message: str):
+    log.warning("sso refused address=%s reason=%s", client_address(request), message)
     response = render(request, "identity/sso_refused.html", {"message": message}, status=403)
     return ImmediateHttpResponse(response)
 
@@ -70,15 +71,16 @@ class SSOAdapter(DefaultSocialAccountAdapter):
 
     def link_by_email(self, request, sociallogin, claims: dict) -> None:
         email = (claims.get("email") or "").strip()
-        existing = User.objects.filter(email__iexact=email).first() if email else None
-        if existing is None:
+        existing = list(User.objects.filter(email__iexact=email)[:2]) if email else []
+        if not existing:
             return
         if (
-            settings.SSO_LINK_BY_EMAIL
+            len(existing) == 1
+            and settings.SSO_LINK_BY_EMAIL
             and policy.email_is_verified(claims)
-            and policy.may_use_sso(existing)
+            and policy.may_use_sso(existing[0])
         ):
-            sociallogin.connect(request, existing)
+            sociallogin.connect(request, existing[0])
             return
         raise refuse(
             request,

@@ -168,3 +168,11 @@ def test_a_provider_that_cannot_be_reached_gets_a_message_not_a_server_error(set
     assert response.status_code == 502
     assert "Signing in through your organisation failed" in response.content.decode()
     assert "sso failed provider=sso error=unreachable" in caplog.text
+
+
+def test_two_users_with_the_same_address_are_never_guessed_between(oidc_provider, settings):
+    settings.SSO_LINK_BY_EMAIL = True
+    make_user(username="pat1", email="pat@opcc.example")
+    make_user(username="pat2", email="PAT@opcc.example")
+    response = sign_in(oidc_provider, "pat-sub", email="pat@opcc.example", email_verified=True)
+    assert response.status_code == 403 and signed_in_user(response) is None

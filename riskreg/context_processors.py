@@ -8,6 +8,7 @@ def riskreg(request):
     user = getattr(request, "user", None)
     return {
         "organisation": settings.RISKREG_ORGANISATION,
+        "sso_only": settings.SSO_ONLY,
         # Lazy: only the pages that show the roles pay for the query.
         "user_roles": SimpleLazyObject(lambda: roles_of(user)),
     }

@@ -9,6 +9,7 @@ import datetime
 import json
 from pathlib import Path
 
+from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Group, User
 from django.db import transaction
 
@@ -67,6 +68,8 @@ def load_users(password: str) -> dict[str, User]:
         user.set_password(password)
         user.save()
         user.groups.set(Group.objects.filter(name__in=roles))
+        # The printed password alone signs a demo user in (no second factor in debug).
+        Authenticator.objects.filter(user=user).delete()
         Person.objects.update_or_create(
             name=f"{first} {last}", defaults={"job_title": title, "user": user}
         )

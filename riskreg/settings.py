@@ -3,6 +3,7 @@
 import ipaddress
 import os
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -55,6 +56,76 @@ def env_networks(name: str) -> list[str]:
     return networks
 
 
+def env_roles(name: str, default: list[str]) -> list[str]:
+    """A comma-separated list of riskreg role names; an unknown name stops start-up."""
+    from riskreg.roles import ROLES
+
+    roles = env_list(name, default)
+    for role in roles:
+        if role not in ROLES:
+            raise ImproperlyConfigured(f"{name}: {role!r} is not a role ({', '.join(ROLES)}).")
+    return roles
+
+
+def env_role_map(name: str) -> dict[str, str]:
+    """`riskreg-smt=SMT lead,riskreg-risk=Risk editor`: claim value → riskreg role."""
+    from riskreg.roles import ROLES
+
+    mapping = {}
+    for item in env_list(name, []):
+        value, equals, role = (part.strip() for part in item.partition("="))
+        if not equals or not value or role not in ROLES:
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} is not `claim value=role` with a role of {', '.join(ROLES)}."
+            )
+        mapping[value] = role
+    return mapping
+
+
+def email_from_url(url: str) -> dict:
+    """EMAIL_URL as smtp://host:port, smtp+tls://user:password@host:587 or smtp+ssl://…:465."""
+    parts = urlsplit(url)
+    ports = {"smtp": 25, "smtp+tls": 587, "smtp+ssl": 465}
+    try:
+        port = parts.port or ports[parts.scheme]
+    except (KeyError, ValueError):
+        port = None
+    if not port or not parts.hostname:
+        raise ImproperlyConfigured(
+            f"EMAIL_URL={url!r} is not smtp://host:port, smtp+tls://… or smtp+ssl://…"
+        )
+    return {
+        "host": parts.hostname,
+        "port": port,
+        "user": unquote(parts.username or ""),
+        "password": unquote(parts.password or ""),
+        "tls": parts.scheme == "smtp+tls",
+        "ssl": parts.scheme == "smtp+ssl",
+    }
+
+
+def sso_form_origins(issuer: str) -> list[str]:
+    parts = urlsplit(issuer)
+    return [f"{parts.scheme}://{parts.netloc}"] if issuer else []
+
+
+def sso_providers(issuer: str, client_id: str, secret: str, button: str) -> dict:
+    """allauth's OpenID Connect provider, `sso`, pointed at one issuer (none if unset)."""
+    if not issuer:
+        return {"openid_connect": {"APPS": []}}
+    if not client_id:
+        raise ImproperlyConfigured("RISKREG_OIDC_CLIENT_ID must be set with RISKREG_OIDC_ISSUER.")
+    app = {
+        "provider_id": "sso",
+        "name": button,
+        "client_id": client_id,
+        "secret": secret,
+        # The ID token carries the role claim (Entra puts groups there, not in userinfo).
+        "settings": {"server_url": issuer, "fetch_userinfo": False},
+    }
+    return {"openid_connect": {"APPS": [app], "OAUTH_PKCE_ENABLED": True}}
+
+
 DEBUG = env_bool("DJANGO_DEBUG", False)
 
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "")
@@ -82,7 +153,13 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
     "riskreg",
+    "riskreg.identity",
     "riskreg.shared",
     "commitments",
     "registers",
@@ -101,8 +178,10 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "riskreg.middleware.SessionLifetimeMiddleware",
+    "riskreg.identity.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "riskreg.middleware.PermissionsPolicyMiddleware",
@@ -139,10 +218,18 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# One cache for every worker, in the database: a second-factor code is refused the second
+# time whichever gunicorn worker sees it (allauth keeps used codes in the cache).
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "riskreg_cache",
+    }
+}
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "riskreg.identity.backends.PasswordBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -156,6 +243,50 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
+
+# Accounts (django-allauth): riskreg's administrators create local users; no self sign-up.
+ACCOUNT_ADAPTER = "riskreg.identity.adapters.AccountAdapter"
+ACCOUNT_LOGIN_METHODS = {"username"}
+ACCOUNT_SIGNUP_FIELDS = ["username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_SESSION_REMEMBER = True  # the session's lifetime is riskreg.middleware's
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False  # the reset page answers the same, and mails no stranger
+ACCOUNT_EMAIL_SUBJECT_PREFIX = "riskreg: "
+ACCOUNT_EMAIL_NOTIFICATIONS = True  # "your password was changed", "a security key was added"
+ACCOUNT_FORMS = {"reset_password": "riskreg.identity.forms.PasswordResetForm"}
+# django-axes is the one login throttle, for passwords and second-factor codes alike.
+ACCOUNT_RATE_LIMITS = {"login": None, "login_failed": None}
+PASSWORD_RESET_TIMEOUT = 60 * 60  # a reset link works for an hour, and once
+
+# Single sign-on with OpenID Connect (e.g. Microsoft Entra ID); off while the issuer is unset.
+SOCIALACCOUNT_ADAPTER = "riskreg.identity.adapters.SSOAdapter"
+OIDC_ISSUER = os.environ.get("RISKREG_OIDC_ISSUER", "")
+SOCIALACCOUNT_PROVIDERS = sso_providers(
+    OIDC_ISSUER,
+    os.environ.get("RISKREG_OIDC_CLIENT_ID", ""),
+    os.environ.get("RISKREG_OIDC_CLIENT_SECRET", ""),
+    os.environ.get("RISKREG_OIDC_BUTTON") or "Sign in with your organisation",
+)
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_STORE_TOKENS = False
+SSO_ROLE_CLAIM = os.environ.get("RISKREG_SSO_ROLE_CLAIM") or "groups"
+SSO_ROLE_MAP = env_role_map("RISKREG_SSO_ROLE_MAP")
+SSO_LINK_BY_EMAIL = env_bool("RISKREG_SSO_LINK_BY_EMAIL", False)
+SSO_ONLY = env_bool("RISKREG_SSO_ONLY", False)
+if SSO_ONLY and not SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"]:
+    raise ImproperlyConfigured("RISKREG_SSO_ONLY needs RISKREG_OIDC_ISSUER and its client.")
+
+# Second factors: authenticator app (TOTP) with recovery codes, and security keys / passkeys.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes", "webauthn"]
+MFA_TOTP_ISSUER = "riskreg"
+MFA_FORMS = {"authenticate": "riskreg.identity.forms.SecondFactorForm"}
+MFA_WEBAUTHN_ALLOW_INSECURE_ORIGIN = DEBUG  # http://localhost while developing
+# Enrolment is forced at login for superusers and these roles (off by default in debug).
+MFA_ENFORCED = env_bool("RISKREG_MFA_ENFORCED", not DEBUG)
+MFA_REQUIRED_ROLES = env_roles(
+    "RISKREG_MFA_ROLES", ["Report author", "Plan manager", "Risk editor"]
+)
 
 # Login throttling: five failures lock that username from that address for 15 minutes;
 # twenty from any addresses lock it from all of them (riskreg.throttle).
@@ -206,7 +337,8 @@ CONTENT_SECURITY_POLICY = {
         "font-src": ["'self'"],
         "object-src": ["'none'"],
         "base-uri": ["'none'"],
-        "form-action": ["'self'"],
+        # The SSO button's form is answered by a redirect to the provider's sign-in page.
+        "form-action": ["'self'", *sso_form_origins(OIDC_ISSUER)],
         "frame-ancestors": ["'none'"],
     }
 }
@@ -238,6 +370,18 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024
 
 # History is read, never reverted: riskreg.shared.admin.HistoryAdmin refuses the POST too.
 SIMPLE_HISTORY_REVERT_DISABLED = True
+
+# E-mail (password reset): EMAIL_URL, or the console while debugging.
+EMAIL_URL = os.environ.get("EMAIL_URL", "")
+if EMAIL_URL:
+    _email = email_from_url(EMAIL_URL)
+    EMAIL_HOST, EMAIL_PORT = _email["host"], _email["port"]
+    EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = _email["user"], _email["password"]
+    EMAIL_USE_TLS, EMAIL_USE_SSL = _email["tls"], _email["ssl"]
+elif DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("RISKREG_FROM_EMAIL") or "riskreg@localhost"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

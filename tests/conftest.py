@@ -2,6 +2,8 @@ import pytest
 
 from tests.factories import make_user
 
+pytest_plugins = ["tests.identity_fixtures"]
+
 
 @pytest.fixture
 def login(client):

@@ -30,7 +30,7 @@ def through_the_proxy(client_address: str, **headers) -> Client:
 
 
 def log_in(client: Client, password: str):
-    return client.post(reverse("login"), {"username": "victor", "password": password})
+    return client.post(reverse("login"), {"login": "victor", "password": password})
 
 
 def test_five_failures_behind_the_proxy_lock_that_client_and_not_everyone(behind_the_proxy):

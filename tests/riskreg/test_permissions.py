@@ -12,6 +12,7 @@ from registers.models import Action, Control, Issue
 from reports.models import Paper
 from tests.factories import make_commitment, make_period, make_risk, make_user
 from tests.riskreg.test_foundation import all_url_names
+from tests.riskreg.test_identity_pages import IDENTITY_EXPECTED, IDENTITY_PUBLIC
 
 ROLES = ["Viewer", "Risk editor", "SMT lead", "Plan manager", "Report author"]
 ALL = {role: 200 for role in ROLES}
@@ -68,8 +69,9 @@ EXPECTED = {
     "reports:preview": only("Report author"),
     "reports:pdf": only("Report author"),  # a draft: only its authors may download it
     "reports:publish": only("Report author", allowed=405),
+    **IDENTITY_EXPECTED,
 }
-PUBLIC = {"login": 200, "healthz": 200, "readyz": 200}
+PUBLIC = {"login": 200, "healthz": 200, "readyz": 200, **IDENTITY_PUBLIC}
 
 
 @pytest.fixture

@@ -68,14 +68,14 @@ def test_five_failed_logins_lock_that_username_for_fifteen_minutes(caplog):
     client = Client(REMOTE_ADDR="10.1.2.3")
     with caplog.at_level("INFO", logger="riskreg.security"):
         for _ in range(5):
-            client.post("/login/", {"username": "victor", "password": "wrong"})
-        response = client.post("/login/", {"username": "victor", "password": "the-right-password"})
+            client.post("/login/", {"login": "victor", "password": "wrong"})
+        response = client.post("/login/", {"login": "victor", "password": "the-right-password"})
     assert response.status_code == 429
     assert "locked from your address for 15 minutes" in response.content.decode()
     assert "login failed user=victor address=10.1.2.3" in caplog.text
     # Another address is not locked out.
     other = Client(REMOTE_ADDR="10.9.9.9")
-    ok = other.post("/login/", {"username": "victor", "password": "the-right-password"})
+    ok = other.post("/login/", {"login": "victor", "password": "the-right-password"})
     assert ok.status_code == 302
 
 
@@ -87,7 +87,7 @@ def test_a_successful_login_is_logged_and_gets_a_new_session_key(caplog):
     client.session.save()
     before = client.session.session_key
     with caplog.at_level("INFO", logger="riskreg.security"):
-        client.post("/login/", {"username": "victor", "password": "the-right-password"})
+        client.post("/login/", {"login": "victor", "password": "the-right-password"})
     assert client.session.session_key != before
     assert "login succeeded user=victor address=127.0.0.1" in caplog.text
 

@@ -45,7 +45,7 @@ def roles(transactional_db):
 def log_in(browser, form_from, post_to, username, password=PASSWORD):
     login = reverse("login")
     fields = Forms(browser.get(form_from, login).text).hidden(action=login)
-    return browser.post(post_to, login, {**fields, "username": username, "password": password})
+    return browser.post(post_to, login, {**fields, "login": username, "password": password})
 
 
 def assert_no_files_left(servers):

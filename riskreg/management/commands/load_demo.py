@@ -31,3 +31,5 @@ class Command(BaseCommand):
             self.stdout.write(self.style.SUCCESS("Demo data loaded."))
             self.stdout.write(f"Every demo user's password is: {password}")
         self.stdout.write(f"Log in at http://127.0.0.1:8000/ as any of: {', '.join(usernames)}")
+        if not settings.MFA_ENFORCED:
+            self.stdout.write("No second factor is asked for while RISKREG_MFA_ENFORCED is off.")

@@ -1,6 +1,7 @@
 """RAG counts per policy area for a period, against the previous period."""
 
 from django.db.models import Count
+from django.utils import timezone
 
 from commitments.models import Commitment, Period, PolicyArea, QuarterlyStatus, Rag
 
@@ -30,6 +31,7 @@ def counts(period: Period | None) -> dict[tuple[int, str], int]:
 
 def summary(period: Period) -> dict:
     previous = period.previous()
+    total = Commitment.objects.count()
     now, before = counts(period), counts(previous)
     areas = []
     for area in PolicyArea.objects.annotate(size=Count("commitments")).filter(size__gt=0):
@@ -54,7 +56,9 @@ def summary(period: Period) -> dict:
         "red": totals[Rag.RED],
         "red_before": red_before,
         "red_change": totals[Rag.RED] - red_before,
-        "commitment_count": Commitment.objects.count(),
+        "commitment_count": total,
+        "updated": sum(now.values()),
+        "late": total - sum(now.values()) if period.is_late(timezone.localdate()) else 0,
         "chart": chart(areas),
     }
 

@@ -3,8 +3,10 @@ published paper, back to back, with what a browser really sends. Every page the 
 touches is checked with axe-core and for sideways scrolling at 320 px."""
 
 import datetime
+import io
 import re
 
+import openpyxl
 import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
@@ -212,6 +214,18 @@ def test_every_date_box_shows_its_date_keeps_it_unchanged_and_saves_a_change(dem
     assert paper.meeting_date == datetime.date(2026, 3, 26)
     assert paper.status_date == datetime.date(2026, 2, 1) and paper.agenda_item == "13"
 
+    officer.goto(f"{demo_site}/risks/OPCC-R09/end/")
+    officer.get_by_label("De-escalate it to a team register").check()
+    officer.get_by_label("Date").fill("2025-12-18")
+    officer.get_by_label("Closing note").fill("Moved to the team register.")
+    officer.get_by_role("button", name="Continue").click()
+    expect(
+        officer.get_by_text("OPCC-R09 leaves the open register on 18 December 2025")
+    ).to_be_visible()
+    officer.get_by_role("button", name=re.compile("^Confirm")).click()
+    expect(officer.get_by_text("Risk OPCC-R09 is now de-escalated.")).to_be_visible()
+    assert Risk.objects.get(ref="OPCC-R09").date_closed == datetime.date(2025, 12, 18)
+
     manager = new_page(browser, demo_site, "plan.manager")
     manager.goto(f"{demo_site}/commitments/periods/2025/Q3/deadline/")
     assert manager.get_by_label("Update deadline").input_value() == "2025-10-15"
@@ -245,6 +259,33 @@ def test_a_lead_fills_one_row_of_a_new_quarter_and_only_that_row_is_saved(demo_s
     expect(lead.get_by_text("Saved 1 of your commitments for 2025/26 Q4.")).to_be_visible()
     lead.get_by_role("button", name="Save all").first.click()
     expect(lead.get_by_text("Nothing had changed, so nothing was saved.")).to_be_visible()
+
+
+def test_a_misspelt_name_in_a_plan_workbook_is_named_and_new_people_are_listed(
+    demo_site, browser, tmp_path
+):
+    from commitments.exporters import export_plan
+    from commitments.models import Person
+
+    book = openpyxl.load_workbook(io.BytesIO(export_plan()))
+    sheet = book["Commitments"]
+    sheet["D2"] = "Sam Laed"  # SMT Lead of the first commitment: a typo of Sam Lead
+    path = tmp_path / "plan.xlsx"
+    book.save(path)
+    manager = new_page(browser, demo_site, "plan.manager")
+    manager.goto(f"{demo_site}/commitments/import/")
+    manager.get_by_label("Workbook", exact=True).set_input_files(str(path))
+    manager.get_by_role("button", name="Check the workbook").click()
+    expect(manager.locator("#error-summary")).to_contain_text(
+        "'Sam Laed' is not a known person (did you mean Sam Lead?)"
+    )
+    manager.get_by_label("Workbook", exact=True).set_input_files(str(path))
+    manager.get_by_label(re.compile("^Add new people")).check()
+    manager.get_by_role("button", name="Check the workbook").click()
+    expect(manager.get_by_text("1 new person would be added")).to_be_visible()
+    expect(manager.get_by_text("SMT lead “Sam Lead” → “Sam Laed”")).to_be_visible()
+    expect(manager.get_by_text("0 would be created, 1 would be changed")).to_be_visible()
+    assert not Person.objects.filter(name="Sam Laed").exists()
 
 
 def test_a_failed_save_takes_the_user_to_what_needs_attention(demo_site, browser):

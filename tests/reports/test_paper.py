@@ -220,3 +220,21 @@ def test_the_committee_report_command_rejects_a_bad_quarter(tmp_path):
 
     with pytest.raises(CommandError, match="has no quarter Q5"):
         call_command("committee_report", quarter="2025/26 Q5", output=tmp_path / "x.pdf")
+
+
+def test_a_draft_is_rendered_again_only_when_its_paper_would_change(login, demo_paper, monkeypatch):
+    from reports import views
+
+    renders = []
+    real = views.html_to_pdf
+    monkeypatch.setattr(views, "html_to_pdf", lambda html: renders.append(1) or real(html))
+    client = login("Report author")
+    url = f"/papers/{demo_paper.pk}/pdf/"
+    first = client.get(url).content
+    assert client.get(url).content == first and len(renders) == 1  # kept, not rendered again
+    demo_paper.refresh_from_db()
+    demo_paper.themes = "A theme written after the first download."
+    demo_paper.save()
+    assert b"%PDF" in client.get(url).content[:8] and len(renders) == 2
+    publish(client, demo_paper)
+    assert client.get(url).content == bytes(Paper.objects.get(pk=demo_paper.pk).pdf)

@@ -46,7 +46,7 @@ def test_after_a_postgresql_restart_no_request_fails_and_readiness_follows_it(po
     try:
         browser, login = Browser(), reverse("login")
         fields = Forms(browser.get(server, login).text).hidden(action=login)
-        browser.post(server, login, {**fields, "username": "ops", "password": PASSWORD})
+        browser.post(server, login, {**fields, "login": "ops", "password": PASSWORD})
         assert set(statuses_at_once(browser, server, "/about/")) == {200}  # connections kept
         postgres.restart()  # every kept connection is now dead
         assert statuses_at_once(browser, server, "/about/") == [200] * 32

@@ -159,3 +159,25 @@ def test_two_first_saves_of_a_status_at_once_keep_one_and_refuse_the_other():
     assert "was changed by" in refused and "Your changes were not saved" in refused
     assert QuarterlyStatus.objects.count() == 1
     assert RiskReview.objects.count() == 0
+
+
+def test_of_five_narrative_saves_from_the_same_copy_one_is_kept_and_four_are_told():
+    paper = draft(make_period())
+    start = threading.Barrier(5)
+    results = {}
+
+    def save(n):
+        editor = client_for("Report author")
+        form = {"meeting_date": "2026-03-26", "themes": f"Theme {n}", "lock_version": 1}
+        start.wait()
+        return editor.post(f"/papers/{paper.pk}/", form)
+
+    threads = [in_thread(lambda n=n: save(n), results, n) for n in range(5)]
+    for thread in threads:
+        thread.join()
+    codes = sorted(response.status_code for response in results.values())
+    assert codes == [200, 200, 200, 200, 302], results
+    told = [r.content.decode() for r in results.values() if r.status_code == 200]
+    assert all("was changed by" in page for page in told)
+    paper.refresh_from_db()
+    assert paper.themes in {f"Theme {n}" for n in range(5)} and paper.lock_version == 2

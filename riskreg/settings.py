@@ -3,6 +3,7 @@
 import ipaddress
 import os
 from pathlib import Path
+from urllib.parse import unquote, urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -40,6 +41,71 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if raw is None:
         return default
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def env_roles(name: str, default: list[str]) -> list[str]:
+    """A comma-separated list of riskreg role names; an unknown name stops start-up."""
+    from riskreg.roles import ROLES
+
+    roles = env_list(name, default)
+    for role in roles:
+        if role not in ROLES:
+            raise ImproperlyConfigured(f"{name}: {role!r} is not a role ({', '.join(ROLES)}).")
+    return roles
+
+
+def env_days(name: str, default: list[int]) -> list[int]:
+    """Comma-separated whole numbers of days (14,7,1); anything else stops start-up."""
+    raw = env_list(name, [str(day) for day in default])
+    if not all(item.isdigit() for item in raw):
+        raise ImproperlyConfigured(f"{name}={','.join(raw)!r} is not a list of days: use 14,7,1.")
+    return sorted({int(item) for item in raw}, reverse=True)
+
+
+def env_addresses(name: str) -> list[str]:
+    """Comma-separated e-mail addresses; a malformed one stops start-up."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    addresses = env_list(name, [])
+    for address in addresses:
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise ImproperlyConfigured(f"{name}: {address!r} is not an e-mail address.") from None
+    return addresses
+
+
+def site_url(raw: str) -> str:
+    """The public address links in e-mail start with: http(s)://host[:port][/path]."""
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+        raise ImproperlyConfigured(
+            f"RISKREG_SITE_URL={raw!r} is not a site address such as https://riskreg.opcc.example"
+        )
+    return raw.rstrip("/")
+
+
+def email_from_url(url: str) -> dict:
+    """EMAIL_URL as smtp://host:port, smtp+tls://user:password@host:587 or smtp+ssl://…:465."""
+    parts = urlsplit(url)
+    ports = {"smtp": 25, "smtp+tls": 587, "smtp+ssl": 465}
+    try:
+        port = parts.port or ports[parts.scheme]
+    except (KeyError, ValueError):
+        port = None
+    if not port or not parts.hostname:
+        raise ImproperlyConfigured(
+            f"EMAIL_URL={url!r} is not smtp://host:port, smtp+tls://… or smtp+ssl://…"
+        )
+    return {
+        "host": parts.hostname,
+        "port": port,
+        "user": unquote(parts.username or ""),
+        "password": unquote(parts.password or ""),
+        "tls": parts.scheme == "smtp+tls",
+        "ssl": parts.scheme == "smtp+ssl",
+    }
 
 
 def env_networks(name: str) -> list[str]:
@@ -84,6 +150,7 @@ INSTALLED_APPS = [
     "axes",
     "riskreg",
     "riskreg.shared",
+    "riskreg.reminders",
     "commitments",
     "registers",
     "reports",
@@ -239,6 +306,38 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 11 * 1024 * 1024
 # History is read, never reverted: riskreg.shared.admin.HistoryAdmin refuses the POST too.
 SIMPLE_HISTORY_REVERT_DISABLED = True
 
+# E-mail (password reset): EMAIL_URL, or the console while debugging.
+EMAIL_URL = os.environ.get("EMAIL_URL", "")
+if EMAIL_URL:
+    _email = email_from_url(EMAIL_URL)
+    EMAIL_HOST, EMAIL_PORT = _email["host"], _email["port"]
+    EMAIL_HOST_USER, EMAIL_HOST_PASSWORD = _email["user"], _email["password"]
+    EMAIL_USE_TLS, EMAIL_USE_SSL = _email["tls"], _email["ssl"]
+elif DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("RISKREG_FROM_EMAIL") or "riskreg@localhost"
+# Without EMAIL_URL outside debug nothing is sent: send_reminders says so and the deploy
+# check warns (riskreg.reminders.checks).
+if not EMAIL_URL and not DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+
+# Reminders and notices by e-mail (riskreg.reminders, manage.py send_reminders).
+_site = os.environ.get("RISKREG_SITE_URL", "")
+RISKREG_SITE_URL = site_url(_site) if _site else ("http://127.0.0.1:8000" if DEBUG else "")
+REMINDER_DAYS = env_days("RISKREG_REMINDER_DAYS", [14, 7, 1])
+ACTION_REMINDER_DAYS = env_days("RISKREG_ACTION_REMINDER_DAYS", [30, 7, 1])
+REMINDER_WEEKDAY = env_int("RISKREG_REMINDER_WEEKDAY", 1)  # ISO: 1 is Monday
+if not 1 <= REMINDER_WEEKDAY <= 7:
+    raise ImproperlyConfigured("RISKREG_REMINDER_WEEKDAY is 1 (Monday) to 7 (Sunday).")
+DIGEST_HOUR = env_int("RISKREG_DIGEST_HOUR", 7)  # local time; notices go at any hour
+if not 0 <= DIGEST_HOUR <= 23:
+    raise ImproperlyConfigured("RISKREG_DIGEST_HOUR is an hour of the day, 0 to 23.")
+DIGEST_REQUIRED_ROLES = env_roles("RISKREG_DIGEST_REQUIRED_ROLES", [])
+NOTICE_REQUIRED_ROLES = env_roles("RISKREG_NOTICE_REQUIRED_ROLES", [])
+PAPER_RECIPIENTS = env_addresses("RISKREG_PAPER_RECIPIENTS")
+PAPER_ATTACHED = env_bool("RISKREG_PAPER_ATTACHED", False)
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
@@ -259,6 +358,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "utc"}},
     "loggers": {
         "riskreg.security": {"handlers": ["console"], "level": "INFO"},
+        "riskreg.reminders": {"handlers": ["console"], "level": "INFO"},
         "django": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
     },
 }

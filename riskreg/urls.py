@@ -16,5 +16,6 @@ urlpatterns = [
     path("commitments/", include("commitments.urls")),
     path("risks/", include("registers.urls")),
     path("papers/", include("reports.urls")),
+    path("reminders/", include("riskreg.reminders.urls")),
     path("admin/", admin.site.urls),
 ]

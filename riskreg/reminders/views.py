@@ -20,7 +20,8 @@ def preferences(request):
     """Each user chooses what riskreg e-mails them."""
     choice = EmailChoice.objects.filter(user=request.user).first()
     choice = choice or EmailChoice(user=request.user)
-    form = EmailChoiceForm(request.POST or None, instance=choice, roles=roles_of(request.user))
+    data = request.POST if request.method == "POST" else None  # both unticked posts nothing
+    form = EmailChoiceForm(data, instance=choice, roles=roles_of(request.user))
     if request.method == "POST" and form.is_valid():
         form.save()
         messages.success(request, "Your e-mail choices are saved.")

@@ -173,7 +173,7 @@ def summary_section(work: Workload, day: datetime.date) -> Section:
             for lead in progress["leads"]
         ],
         link=("Open the plan dashboard", absolute(reverse("commitments:dashboard"))),
-        summary="the weekly summary",
+        summary=f"the weekly summary of {period}",
     )
 
 

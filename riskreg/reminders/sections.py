@@ -75,15 +75,17 @@ def action_section(recipient, actions: list, day: datetime.date) -> Section:
     soon = [a for a in actions if a not in overdue]
     items = [action_item(a, day, edit, late=True) for a in overdue]
     items += [action_item(a, day, edit, late=False) for a in soon]
-    counts = [f"{len(overdue)} overdue"] if overdue else []
-    counts += [f"{len(soon)} due soon"] if soon else []
+    if overdue and soon:
+        summary = f"{plural(len(actions), 'action')} overdue or due soon"
+    else:
+        summary = f"{plural(len(actions), 'action')} {'overdue' if overdue else 'due soon'}"
     return Section(
         title="Actions you own, overdue or due in the next 30 days",
         lines=[]
         if edit
         else ["Tell the risk officer what has been done, or update them yourself."],
         items=items,
-        summary=f"{plural(len(actions), 'action')} ({', '.join(counts)})",
+        summary=summary,
     )
 
 

@@ -36,7 +36,8 @@ migrations-check: install
 
 check-deploy: install
 	DJANGO_DEBUG=false DJANGO_SECRET_KEY=check-deploy-$$(date +%s)-not-a-real-secret-key-but-long-enough \
-	DJANGO_ALLOWED_HOSTS=riskreg.example $(BIN)/python manage.py check --deploy --fail-level WARNING
+	DJANGO_ALLOWED_HOSTS=riskreg.example EMAIL_URL=smtp://127.0.0.1:25 RISKREG_SITE_URL=https://riskreg.example \
+	$(BIN)/python manage.py check --deploy --fail-level WARNING
 
 test: install lint migrations-check check-deploy
 	$(DEV_ENV) $(BIN)/pytest

@@ -253,6 +253,7 @@ def main() -> None:
     manage("collectstatic", "--noinput")
     small = pages(36)
     large = pages(356)
+    reminders = json.loads(run(PYTHON, "bench/reminders.py"))
     report = paper(large["busiest"])
     imported = workbook_import()
     startup = django_startup()
@@ -262,9 +263,21 @@ def main() -> None:
     hostile = workbooks.table({**ENV, "DATABASE_URL": DB.format("riskreg_bench_workbooks")})
     print_table(small["pages"], large["pages"], large["busiest"], report, imported, rates, restart)
     print(f"\nDjango start-up alone (python -c 'django.setup()'): {startup:.2f} s.")
+    print_reminders(reminders)
     print("\nWhat a workbook may cost (bench/workbooks.py), each imported by a new process:\n")
     workbooks.report(hostile)
     print(f"\n{os.cpu_count()} cores; bench took {time.perf_counter() - started:.0f} s.")
+
+
+def print_reminders(figures: dict) -> None:
+    """bench/reminders.py: a reminder day's first run of send_reminders, then a second."""
+    print(
+        f"\nsend_reminders over the bench data, to a real SMTP server: {figures['digests']} "
+        f"digests and {figures['notices']} notices ({figures['received']} received) in "
+        f"{figures['seconds']:.2f} s and {figures['queries']} queries ({figures['sent']} of "
+        f"them marking an e-mail sent); run again the same day: {figures['again_sent']} sent, "
+        f"{figures['again_seconds'] * 1000:.0f} ms, {figures['again_queries']} queries."
+    )
 
 
 def verdict(ok: bool) -> str:

@@ -2,11 +2,12 @@ import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import OuterRef, Q, Subquery, Value
 from simple_history.models import HistoricalRecords
 
 from commitments.periods import Quarter
+from riskreg.shared.notices import Kind, notice_add
 from riskreg.shared.records import Record, RecordQuerySet
 from riskreg.shared.refs import REF_FORMAT, REF_PATTERN, validate_ref
 
@@ -82,7 +83,9 @@ class PeriodQuerySet(models.QuerySet):
         period = Period(year=quarter.year, number=quarter.number, update_deadline=update_deadline)
         period._history_user = user
         period.full_clean()
-        period.save()
+        with transaction.atomic():
+            period.save()
+            notice_add(Kind.PERIOD_OPENED, actor=user, period=period.pk)
         return period
 
     def annotate_updates(self):

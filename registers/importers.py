@@ -14,6 +14,7 @@ from commitments.importers import duplicates, locked_meanwhile, parse_quarter, r
 from commitments.models import Period, Person
 from registers.models import Action, Control, Risk, RiskReview
 from riskreg.shared.imports import ImportResult, People, Upsert, checked
+from riskreg.shared.notices import owner_notice_add
 from riskreg.shared.workbooks import (
     Problems,
     Row,
@@ -142,14 +143,33 @@ def import_risks(
     if not result.ok:
         return result
     with transaction.atomic():
+        owners = owners_now()
         writer = Writer(result, People(Person, add=add_people, result=result), lock=not dry_run)
         upserts = writer.plan(sheets)
         if result.ok:
             for upsert in upserts:
                 upsert.save(user)
+            tell_new_owners(upserts, owners, user)
         if dry_run or not result.ok:
             transaction.set_rollback(True)
     return result
+
+
+def owners_now() -> dict:
+    return {
+        (model, pk): owner
+        for model in (Risk, Action)
+        for pk, owner in model.objects.values_list("pk", "owner_id")
+    }
+
+
+def tell_new_owners(upserts: list[Upsert], before: dict, user) -> None:
+    """A notice to each person who now owns a risk or action they did not own before."""
+    for upsert in upserts:
+        if upsert.model in (Risk, Action):
+            for record in [*upsert.created, *upsert.changed]:
+                if record.owner_id != before.get((upsert.model, record.pk)):
+                    owner_notice_add(record, actor=user)
 
 
 RISK_FIELDS = [

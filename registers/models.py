@@ -398,11 +398,21 @@ class Action(RiskPart):
 
     @property
     def is_overdue(self) -> bool:
+        return self.is_overdue_on(timezone.localdate())
+
+    def is_overdue_on(self, day: datetime.date) -> bool:
+        """As ActionQuerySet.overdue(day) finds it, for one action in hand."""
         if self.status == self.Status.COMPLETE:
             return False
         if self.status == self.Status.OVERDUE:
             return True
-        return self.target_date is not None and self.target_date < timezone.localdate()
+        return self.target_date is not None and self.target_date < day
+
+    def is_due_within(self, day: datetime.date, days: int) -> bool:
+        """As ActionQuerySet.due_within(day, days) finds it, for one action in hand."""
+        if self.status == self.Status.COMPLETE or self.is_overdue_on(day):
+            return False
+        return self.target_date is not None and 0 <= (self.target_date - day).days <= days
 
 
 class Issue(Record):

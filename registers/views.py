@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
 from django.core.exceptions import ValidationError
+from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
@@ -22,6 +23,7 @@ from registers.importers import import_risks
 from registers.models import Action, Control, Issue, Risk, RiskReview
 from riskreg.shared.forms import STALE_FORM
 from riskreg.shared.history import page_of_changes
+from riskreg.shared.notices import owner_notice_add
 from riskreg.shared.uploads import accepts_workbook, upload_flow
 from riskreg.shared.workbooks import xlsx_response
 
@@ -97,7 +99,7 @@ def describe_record(record) -> str:
 @permission_required("registers.add_risk", raise_exception=True)
 def risk_create(request):
     form = RiskForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and form.save_or_explain():
+    if request.method == "POST" and form.is_valid() and save_telling_owner(form, request.user):
         messages.success(request, f"Risk {form.instance.ref} added.")
         return redirect("registers:detail", ref=form.instance.ref)
     return render(request, "registers/risk_form.html", {"form": form})
@@ -107,10 +109,21 @@ def risk_create(request):
 def risk_edit(request, ref):
     risk = get_risk(ref)
     form = RiskForm(request.POST or None, instance=risk)
-    if request.method == "POST" and form.is_valid() and form.save_or_explain():
+    if request.method == "POST" and form.is_valid() and save_telling_owner(form, request.user):
         messages.success(request, f"Risk {risk.ref} saved.")
         return redirect("registers:detail", ref=risk.ref)
     return render(request, "registers/risk_form.html", {"form": form, "risk": risk})
+
+
+def save_telling_owner(form, user) -> bool:
+    """Save; a risk or action given a new owner records a notice to them, in the same
+    transaction (riskreg.reminders e-mails it)."""
+    with transaction.atomic():
+        if not form.save_or_explain():
+            return False
+        if "owner" in form.changed_data:
+            owner_notice_add(form.instance, actor=user)
+    return True
 
 
 @permission_required("registers.add_riskreview", raise_exception=True)
@@ -213,7 +226,7 @@ def child_edit(request, ref, form_class, model, pk=None):
         return redirect("registers:detail", ref=risk.ref)
     instance = get_object_or_404(model, pk=pk, risk=risk) if pk else model(risk=risk)
     form = form_class(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid() and form.save_or_explain():
+    if request.method == "POST" and form.is_valid() and save_telling_owner(form, request.user):
         messages.success(request, f"{model._meta.verbose_name.capitalize()} saved for {risk.ref}.")
         return redirect("registers:detail", ref=risk.ref)
     return render(

@@ -7,6 +7,7 @@ from django.utils import timezone
 from commitments.models import Period
 from reports.models import Paper
 from reports.render import paper_pdf
+from riskreg.shared.notices import Kind, notice_add
 
 
 def paper_publish(*, paper: Paper, user, seen_version: int) -> Paper:
@@ -25,4 +26,5 @@ def paper_publish(*, paper: Paper, user, seen_version: int) -> Paper:
         paper.freeze(paper_pdf(paper))
         paper._history_user = user
         paper.save()
+        notice_add(Kind.PAPER_PUBLISHED, actor=user, paper=paper.pk)
     return paper

@@ -54,11 +54,19 @@ def generate(*, commitments: int, risks: int, periods: int, history: int) -> Non
 
 
 def bench_people() -> list[Person]:
-    """The bench lead (who logs in as bench.lead) first, then eleven more."""
+    """The bench lead (who logs in as bench.lead) first, then 29 more, each with an
+    address: twelve SMT leads and risk owners, eighteen officer leads."""
     lead_user = user("bench.lead", ["SMT lead"])
     user("bench.all", ["Viewer", "Risk editor", "Plan manager", "Report author"])
-    lead = Person.objects.get_or_create(name="Bench Lead", defaults={"user": lead_user})[0]
-    return [lead] + [Person.objects.get_or_create(name=f"Bench Person {i}")[0] for i in range(11)]
+    lead = Person.objects.get_or_create(
+        name="Bench Lead", defaults={"user": lead_user, "email": "bench.lead@opcc.example"}
+    )[0]
+    return [lead] + [
+        Person.objects.get_or_create(
+            name=f"Bench Person {i}", defaults={"email": f"bench.person.{i}@opcc.example"}
+        )[0]
+        for i in range(29)
+    ]
 
 
 def make_commitments(count: int, people: list[Person], areas: list) -> list[Commitment]:
@@ -70,7 +78,7 @@ def make_commitments(count: int, people: list[Person], areas: list) -> list[Comm
             policy_area=areas[n % 12],
             text=f"Bench commitment {n}: deliver the plan promise number {n} with partners.",
             smt_lead=people[0] if n <= 60 else people[n % 12],
-            officer_lead=people[(n + 1) % 12],
+            officer_lead=people[12 + n % 18],
             timescale="Ongoing",
         )
         for n in range(start + 1, count + 1)

@@ -12,6 +12,7 @@ from pathlib import Path
 from allauth.mfa.models import Authenticator
 from django.contrib.auth.models import Group, User
 from django.db import transaction
+from django.utils.text import slugify
 
 from commitments.models import Commitment, Period, Person, PolicyArea, QuarterlyStatus, Rag
 from registers.models import Action, Control, Issue, Risk, RiskReview
@@ -54,6 +55,7 @@ def load(password: str) -> None:
         periods = load_periods()
         load_plan(periods, users)
         load_risks(periods, users)
+        give_addresses()
         lock(periods[:2])
         load_paper(periods[2], users["cfo"])
 
@@ -75,6 +77,17 @@ def load_users(password: str) -> dict[str, User]:
         )
         users[username] = user
     return users
+
+
+def give_addresses() -> None:
+    """Every demo person an address (made up, on .example), so reminders have somewhere to go."""
+    for person in Person.objects.filter(email=""):
+        domain = (
+            "police.example" if person.organisation == Person.Organisation.WMP else "opcc.example"
+        )
+        local = person.user.username if person.user else slugify(person.name).replace("-", ".")
+        person.email = f"{local}@{domain}"
+        person.save(update_fields=["email"])
 
 
 def load_periods() -> list[Period]:

@@ -43,19 +43,6 @@ def env_list(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
-def env_networks(name: str) -> list[str]:
-    """Comma-separated addresses or networks (10.0.0.2, 172.16.0.0/12, ::1)."""
-    networks = env_list(name, [])
-    for network in networks:
-        try:
-            ipaddress.ip_network(network, strict=False)
-        except ValueError:
-            raise ImproperlyConfigured(
-                f"{name}: {network!r} is not an IP address or network."
-            ) from None
-    return networks
-
-
 def env_roles(name: str, default: list[str]) -> list[str]:
     """A comma-separated list of riskreg role names; an unknown name stops start-up."""
     from riskreg.roles import ROLES
@@ -67,19 +54,36 @@ def env_roles(name: str, default: list[str]) -> list[str]:
     return roles
 
 
-def env_role_map(name: str) -> dict[str, str]:
-    """`riskreg-smt=SMT lead,riskreg-risk=Risk editor`: claim value → riskreg role."""
-    from riskreg.roles import ROLES
+def env_days(name: str, default: list[int]) -> list[int]:
+    """Comma-separated whole numbers of days (14,7,1); anything else stops start-up."""
+    raw = env_list(name, [str(day) for day in default])
+    if not all(item.isdigit() for item in raw):
+        raise ImproperlyConfigured(f"{name}={','.join(raw)!r} is not a list of days: use 14,7,1.")
+    return sorted({int(item) for item in raw}, reverse=True)
 
-    mapping = {}
-    for item in env_list(name, []):
-        value, equals, role = (part.strip() for part in item.partition("="))
-        if not equals or not value or role not in ROLES:
-            raise ImproperlyConfigured(
-                f"{name}: {item!r} is not `claim value=role` with a role of {', '.join(ROLES)}."
-            )
-        mapping[value] = role
-    return mapping
+
+def env_addresses(name: str) -> list[str]:
+    """Comma-separated e-mail addresses; a malformed one stops start-up."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import validate_email
+
+    addresses = env_list(name, [])
+    for address in addresses:
+        try:
+            validate_email(address)
+        except ValidationError:
+            raise ImproperlyConfigured(f"{name}: {address!r} is not an e-mail address.") from None
+    return addresses
+
+
+def site_url(raw: str) -> str:
+    """The public address links in e-mail start with: http(s)://host[:port][/path]."""
+    parts = urlsplit(raw)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query:
+        raise ImproperlyConfigured(
+            f"RISKREG_SITE_URL={raw!r} is not a site address such as https://riskreg.opcc.example"
+        )
+    return raw.rstrip("/")
 
 
 def email_from_url(url: str) -> dict:
@@ -102,6 +106,34 @@ def email_from_url(url: str) -> dict:
         "tls": parts.scheme == "smtp+tls",
         "ssl": parts.scheme == "smtp+ssl",
     }
+
+
+def env_networks(name: str) -> list[str]:
+    """Comma-separated addresses or networks (10.0.0.2, 172.16.0.0/12, ::1)."""
+    networks = env_list(name, [])
+    for network in networks:
+        try:
+            ipaddress.ip_network(network, strict=False)
+        except ValueError:
+            raise ImproperlyConfigured(
+                f"{name}: {network!r} is not an IP address or network."
+            ) from None
+    return networks
+
+
+def env_role_map(name: str) -> dict[str, str]:
+    """`riskreg-smt=SMT lead,riskreg-risk=Risk editor`: claim value → riskreg role."""
+    from riskreg.roles import ROLES
+
+    mapping = {}
+    for item in env_list(name, []):
+        value, equals, role = (part.strip() for part in item.partition("="))
+        if not equals or not value or role not in ROLES:
+            raise ImproperlyConfigured(
+                f"{name}: {item!r} is not `claim value=role` with a role of {', '.join(ROLES)}."
+            )
+        mapping[value] = role
+    return mapping
 
 
 def sso_form_origins(issuer: str) -> list[str]:
@@ -161,6 +193,7 @@ INSTALLED_APPS = [
     "riskreg",
     "riskreg.identity",
     "riskreg.shared",
+    "riskreg.reminders",
     "commitments",
     "registers",
     "reports",
@@ -382,6 +415,26 @@ elif DEBUG:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = os.environ.get("RISKREG_FROM_EMAIL") or "riskreg@localhost"
+# Without EMAIL_URL outside debug nothing is sent: send_reminders says so and the deploy
+# check warns (riskreg.reminders.checks).
+if not EMAIL_URL and not DEBUG:
+    EMAIL_BACKEND = "django.core.mail.backends.dummy.EmailBackend"
+
+# Reminders and notices by e-mail (riskreg.reminders, manage.py send_reminders).
+_site = os.environ.get("RISKREG_SITE_URL", "")
+RISKREG_SITE_URL = site_url(_site) if _site else ("http://127.0.0.1:8000" if DEBUG else "")
+REMINDER_DAYS = env_days("RISKREG_REMINDER_DAYS", [14, 7, 1])
+ACTION_REMINDER_DAYS = env_days("RISKREG_ACTION_REMINDER_DAYS", [30, 7, 1])
+REMINDER_WEEKDAY = env_int("RISKREG_REMINDER_WEEKDAY", 1)  # ISO: 1 is Monday
+if not 1 <= REMINDER_WEEKDAY <= 7:
+    raise ImproperlyConfigured("RISKREG_REMINDER_WEEKDAY is 1 (Monday) to 7 (Sunday).")
+DIGEST_HOUR = env_int("RISKREG_DIGEST_HOUR", 7)  # local time; notices go at any hour
+if not 0 <= DIGEST_HOUR <= 23:
+    raise ImproperlyConfigured("RISKREG_DIGEST_HOUR is an hour of the day, 0 to 23.")
+DIGEST_REQUIRED_ROLES = env_roles("RISKREG_DIGEST_REQUIRED_ROLES", [])
+NOTICE_REQUIRED_ROLES = env_roles("RISKREG_NOTICE_REQUIRED_ROLES", [])
+PAPER_RECIPIENTS = env_addresses("RISKREG_PAPER_RECIPIENTS")
+PAPER_ATTACHED = env_bool("RISKREG_PAPER_ATTACHED", False)
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
@@ -403,6 +456,7 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "utc"}},
     "loggers": {
         "riskreg.security": {"handlers": ["console"], "level": "INFO"},
+        "riskreg.reminders": {"handlers": ["console"], "level": "INFO"},
         "django": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
     },
 }

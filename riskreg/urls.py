@@ -30,5 +30,6 @@ urlpatterns = [
         "admin/password_change/",
         RedirectView.as_view(pattern_name="account_change_password"),
     ),
+    path("reminders/", include("riskreg.reminders.urls")),
     path("admin/", admin.site.urls),
 ]

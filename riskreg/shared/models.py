@@ -61,3 +61,39 @@ class PendingUpload(models.Model):
             },
         )
         return upload
+
+
+class Notice(models.Model):
+    """Something happened that people are told of by e-mail: the outbox of notices.
+
+    Recorded by notice_add() in the transaction that makes the change, so a notice exists
+    exactly when its change does. riskreg.reminders turns each into e-mails once
+    (`handled`), and sends those until they are sent.
+    """
+
+    class Kind(models.TextChoices):
+        RISK_ASSIGNED = "risk_assigned", "A risk is assigned to someone"
+        ACTION_ASSIGNED = "action_assigned", "An action is assigned to someone"
+        PAPER_PUBLISHED = "paper_published", "A committee paper is published"
+        PERIOD_OPENED = "period_opened", "A period is opened for updates"
+
+    kind = models.CharField(max_length=30, choices=Kind.choices)
+    data = models.JSONField(default=dict, help_text="The ids of what it is about.")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text="Who made the change.",
+    )
+    created = models.DateTimeField(default=timezone.now)
+    handled = models.DateTimeField(
+        null=True, blank=True, help_text="When its e-mails were made; empty until then."
+    )
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.created:%Y-%m-%d %H:%M})"

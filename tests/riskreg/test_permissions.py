@@ -69,6 +69,10 @@ EXPECTED = {
     "reports:preview": only("Report author"),
     "reports:pdf": only("Report author"),  # a draft: only its authors may download it
     "reports:publish": only("Report author", allowed=405),
+    "reminders:people": only("Plan manager"),
+    "reminders:preferences": ALL,
+    "reminders:preview": only("Plan manager"),
+    "reminders:preview_email": only("Plan manager", allowed=404),  # 404: nobody chosen
     **IDENTITY_EXPECTED,
 }
 PUBLIC = {"login": 200, "healthz": 200, "readyz": 200, **IDENTITY_PUBLIC}

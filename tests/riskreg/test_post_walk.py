@@ -16,6 +16,7 @@ from django.urls import reverse
 from commitments.models import Commitment, Period, QuarterlyStatus
 from registers.models import Action, Control, Issue, Risk, RiskReview
 from reports.models import Paper
+from riskreg.reminders.models import EmailChoice
 from riskreg.shared.models import PendingUpload
 from tests.factories import make_commitment, make_period, make_risk, make_status, make_user
 from tests.riskreg.test_foundation import all_url_names
@@ -226,6 +227,12 @@ WALK = {
         lambda w: {"lock_version": w["paper"].lock_version},
         lambda w: Paper.objects.get(pk=w["paper"].pk).is_published,
     ),
+    "reminders:preferences": (
+        ROLES,
+        {},
+        lambda w: {"notices": "on"},
+        lambda w: EmailChoice.objects.filter(digests=False, notices=True).exists(),
+    ),
 }
 READ_ONLY = {
     "home", "about", "healthz", "readyz", "login", "logout", "commitments:list",
@@ -233,6 +240,7 @@ READ_ONLY = {
     "commitments:history", "commitments:mine", "commitments:period_open", "registers:list",
     "registers:heatmap", "registers:quality", "registers:issues", "registers:export",
     "registers:detail", "registers:history", "reports:list", "reports:preview", "reports:pdf",
+    "reminders:people", "reminders:preview", "reminders:preview_email",
 }  # fmt: skip
 # mine and period_open are walked by their own tests below: they need a lead and a lock.
 

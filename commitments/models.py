@@ -71,21 +71,25 @@ class PeriodQuerySet(models.QuerySet):
         return self.filter(year=quarter.year, number=quarter.number).first()
 
     def current(self) -> "Period | None":
-        """The latest open period, or the latest of all when every one is locked."""
-        return self.filter(state=Period.State.OPEN).last() or self.last()
+        """The latest period opened, locked or not: the quarter everyone is working on, or
+        has just finished, until the plan manager opens the next one."""
+        return self.last()
 
-    def open_next(self, *, update_deadline, user) -> "Period":
-        """Open the quarter after the latest period (or the current quarter, for the first)."""
+    def next_period(self) -> "Period":
+        """The period to open next, unsaved: the quarter after the latest (the current
+        quarter for the first), its updates due two weeks in."""
         import datetime
 
         last = self.last()
         quarter = last.quarter.next if last else Quarter.containing(datetime.date.today())
-        period = Period(year=quarter.year, number=quarter.number, update_deadline=update_deadline)
-        period._history_user = user
+        return Period(year=quarter.year, number=quarter.number, update_deadline=quarter.update_due)
+
+    def open_next(self, *, update_deadline, user) -> "Period":
+        """Open the next period (see next_period), telling every lead (a notice)."""
+        period = self.next_period()
+        period.update_deadline = update_deadline
         period.full_clean()
-        with transaction.atomic():
-            period.save()
-            notice_add(Kind.PERIOD_OPENED, actor=user, period=period.pk)
+        period.open(user)
         return period
 
     def annotate_updates(self):
@@ -151,6 +155,24 @@ class Period(models.Model):
         if self.is_locked:
             raise ValidationError(
                 f"{self} is locked: its statuses and reviews can no longer change."
+            )
+
+    def open(self, user) -> None:
+        """Save a new period, open, and tell every lead it is (a notice, sent later)."""
+        self._history_user = user
+        with transaction.atomic():
+            self.save()
+            notice_add(Kind.PERIOD_OPENED, actor=user, period=self.pk)
+
+    def clean(self):
+        if self.year is None or self.number is None:
+            return
+        if self.update_deadline and self.update_deadline < self.quarter.start:
+            raise ValidationError(
+                {
+                    "update_deadline": f"{self} starts on {self.quarter.start:%-d %B %Y}: "
+                    "its updates cannot be due before then."
+                }
             )
 
     def is_late(self, today) -> bool:

@@ -162,17 +162,15 @@ def period_list(request):
 
 @permission_required("commitments.add_period", raise_exception=True)
 def period_add(request):
-    last = Period.objects.last()
-    quarter = last.quarter.next if last else None
-    form = PeriodForm(
-        request.POST or None, initial={"update_deadline": quarter and quarter.update_due}
-    )
+    period = Period.objects.next_period()
+    form = PeriodForm(request.POST or None, instance=period)
     if request.method == "POST" and form.is_valid():
-        deadline = form.cleaned_data["update_deadline"]
-        period = Period.objects.open_next(update_deadline=deadline, user=request.user)
+        period.open(request.user)
         messages.success(request, f"{period} is open for updates{due(period)}.")
         return redirect("commitments:periods")
-    return render(request, "commitments/period_add.html", {"form": form, "quarter": quarter})
+    still_open = Period.objects.filter(state=Period.State.OPEN)
+    context = {"form": form, "quarter": period.quarter, "still_open": still_open}
+    return render(request, "commitments/period_add.html", context)
 
 
 def due(period: Period) -> str:

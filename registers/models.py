@@ -113,7 +113,7 @@ class Risk(Record):
         PROPOSED = "Proposed"
         OPEN = "Open"
         CLOSED = "Closed"
-        DE_ESCALATED = "De-escalated"
+        DE_ESCALATED = "De-escalated", "De-escalated"
         CRYSTALLISED = "Crystallised"
 
     ENDED = (Status.CLOSED, Status.DE_ESCALATED, Status.CRYSTALLISED)
@@ -333,6 +333,29 @@ class RiskReview(RiskPart, PeriodRecord):
     def __str__(self) -> str:
         return f"of {self.risk.ref} for {self.period}"
 
+    def clean(self):
+        """A score that moves is explained: the commentary is printed in the paper."""
+        if self.commentary.strip() or self.risk_id is None or self.period_id is None:
+            return
+        earlier = (
+            RiskReview.objects.filter(risk_id=self.risk_id)
+            .exclude(pk=self.pk)
+            .filter(
+                Q(period__year__lt=self.period.year)
+                | Q(period__year=self.period.year, period__number__lt=self.period.number)
+            )
+            .order_by("-period__year", "-period__number")
+            .first()
+        )
+        if earlier is not None and earlier.score != self.score:
+            way = "up" if self.score > earlier.score else "down"
+            raise ValidationError(
+                {
+                    "commentary": f"The score goes {way} from {earlier.score} to {self.score}: "
+                    "say why. This commentary is printed in the committee paper."
+                }
+            )
+
     @property
     def score(self) -> int:
         return self.likelihood * self.impact
@@ -374,8 +397,8 @@ class ActionQuerySet(RecordQuerySet):
 
 class Action(RiskPart):
     class Status(models.TextChoices):
-        NOT_STARTED = "Not started"
-        ON_TRACK = "On track"
+        NOT_STARTED = "Not started", "Not started"
+        ON_TRACK = "On track", "On track"
         OVERDUE = "Overdue"
         COMPLETE = "Complete"
 
@@ -427,6 +450,10 @@ class Issue(Record):
     resolution = models.TextField(blank=True)
     opened_on = models.DateField(default=timezone.localdate)
     history = HistoricalRecords()
+
+    def clean(self):
+        if self.status == self.Status.RESOLVED and not self.resolution.strip():
+            raise ValidationError({"resolution": "Say how the issue was resolved."})
 
     def __str__(self) -> str:
         return f"Issue from {self.risk.ref}"

@@ -23,7 +23,7 @@ from django.utils import timezone
 
 from riskreg.reminders.digest import Workload
 from riskreg.reminders.models import DigestRun, Email
-from riskreg.reminders.notices import notice_emails
+from riskreg.reminders.notices import email_of, notice_emails
 from riskreg.shared.models import Notice
 
 log = logging.getLogger("riskreg.reminders")
@@ -119,17 +119,8 @@ def make_digests(now: datetime.datetime, today: datetime.date) -> int:
 
 
 def digest_email(address, recipient, message, today, now) -> Email:
-    return Email(
-        key=f"digest:{today.isoformat()}:{address}",
-        kind=Email.DIGEST,
-        address=recipient.address,
-        person=recipient.person,
-        day=today,
-        subject=message.full_subject,
-        text=message.text(),
-        html=message.html(),
-        created=now,
-    )
+    key = f"digest:{today.isoformat()}:{address}"
+    return email_of(key, recipient, message, Email.DIGEST, today, created=now)
 
 
 def send_pending(today: datetime.date, outcome: Outcome) -> None:

@@ -42,7 +42,7 @@ def test_an_smt_lead_whose_claim_maps_lands_on_their_grid(demo_site, oidc_provid
     sso_sign_in(page, demo_site, oidc_provider, "sam-sub")
     assert page.url == f"{demo_site}/commitments/mine/"
     assert page.get_by_role("button", name="Save all").is_visible()
-    assert page.locator("tbody tr").count() > 0
+    assert page.locator("fieldset.grid-row").count() > 0
     page.goto(f"{demo_site}/account/")
     assert page.get_by_text("SMT lead", exact=True).is_visible()
     assert page.get_by_role("cell", name="Single sign-on").is_visible()

@@ -44,6 +44,7 @@ def test_the_plan_manager_previews_a_digest_rendered_as_the_email_is(demo_site, 
 
 def test_a_user_turns_reminders_off_with_the_checkbox(demo_site, page):
     log_in(page, demo_site, "smt.lead")
+    page.goto(f"{demo_site}/")  # an SMT lead logs in to their grid; the link is on home
     page.get_by_role("link", name="Your e-mails from riskreg").click()
     reminders = page.get_by_label("Reminders")
     assert reminders.is_checked()

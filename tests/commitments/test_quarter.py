@@ -18,6 +18,7 @@ from reports.models import Paper
 from reports.render import html_to_pdf, paper_html
 from riskreg import demo
 from riskreg.shared.imports import ImportResult
+from tests.commitments.test_plan import plan_workbook
 from tests.factories import (
     lock,
     make_commitment,
@@ -31,29 +32,15 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def plan(commitments: list[list], statuses: list[list] = ()) -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "Commitments"
-    sheet.append(["Ref", "Policy Area", "Individual Commitment", "SMT Lead", "Officer Lead"])
-    for row in commitments:
-        sheet.append(row)
-    status = book.create_sheet("Quarterly Status")
-    status.append(["Ref", "Quarter", "RAG", "Update", "Red For Resourcing"])
-    for row in statuses:
-        status.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 # Defect 4: a typo in a plan workbook is an error naming the nearest names.
 
 
 def test_a_misspelt_lead_is_an_error_naming_the_nearest_known_people():
     make_person(name="Sam Lead")
     make_person(name="Olu Other")
-    result = import_plan(plan([["1", "Partnerships", "Work with partners", "Sam Laed", None]]))
+    result = import_plan(
+        plan_workbook([["1", "Partnerships", "Work with partners", "Sam Laed", None]], [])
+    )
     assert result.problems == [
         "Sheet 'Commitments', row 2, column 'SMT Lead': 'Sam Laed' is not a known person "
         "(did you mean Sam Lead?). To add new people, tick “Add new people” (--add-people)."
@@ -64,7 +51,7 @@ def test_a_misspelt_lead_is_an_error_naming_the_nearest_known_people():
 def test_adding_new_people_lists_them_and_each_change_field_by_field():
     sam = make_person(name="Sam Lead")
     make_status(make_commitment(ref="1", text="Work with partners", smt_lead=sam), make_period())
-    changed = plan(
+    changed = plan_workbook(
         [["1", "Partnerships", "Work with partners", "Sam Laed", None]],
         [["1", "2025/26 Q3", "Not started", "", "No"]],
     )
@@ -85,7 +72,9 @@ def test_a_first_import_into_an_empty_database_needs_add_people(tmp_path):
     from django.core.management import CommandError, call_command
 
     path = tmp_path / "plan.xlsx"
-    path.write_bytes(plan([["1", "Partnerships", "Work with partners", "Sam Lead", None]]))
+    path.write_bytes(
+        plan_workbook([["1", "Partnerships", "Work with partners", "Sam Lead", None]], [])
+    )
     with pytest.raises(CommandError, match="Nothing was imported"):
         call_command("import_plan", str(path))
     call_command("import_plan", str(path), "--add-people")
@@ -96,7 +85,7 @@ def test_the_browser_import_lists_new_people_and_what_would_change(login):
     sam = make_person(name="Sam Lead")
     make_commitment(ref="1", text="Work with partners", smt_lead=sam)
     client = login("Plan manager")
-    workbook = plan([["1", "Partnerships", "Work with partners", "Sam Laed", None]])
+    workbook = plan_workbook([["1", "Partnerships", "Work with partners", "Sam Laed", None]], [])
     page = client.post(
         "/commitments/import/", {"workbook": SimpleUploadedFile("p.xlsx", workbook)}
     ).content.decode()
@@ -123,10 +112,10 @@ def test_an_import_summary_agrees_in_number():
 
 def test_a_locked_period_in_an_import_names_its_real_row():
     commitments = [["1", "P", "Text", "Sam", None], ["2", "P", "Other", "Sam", None]]
-    import_plan(plan(commitments, [["1", "2025/26 Q3", "Red", "", ""]]), add_people=True)
+    import_plan(plan_workbook(commitments, [["1", "2025/26 Q3", "Red", "", ""]]), add_people=True)
     lock(Period.objects.get())
     statuses = [["1", "2025/26 Q3", "Red", "", ""], ["2", "2025/26 Q3", "Amber", "", ""]]
-    result = import_plan(plan(commitments, statuses))
+    result = import_plan(plan_workbook(commitments, statuses))
     assert result.problems == [
         "Sheet 'Quarterly Status', row 3, column 'Quarter': "
         "2025/26 Q3 is locked: its statuses and reviews can no longer change."

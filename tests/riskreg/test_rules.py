@@ -2,9 +2,7 @@
 pages, imports, commands and services. Two-people-at-once tests are in test_races.py."""
 
 import datetime
-import io
 
-import openpyxl
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.core.exceptions import ValidationError
@@ -26,6 +24,7 @@ from tests.factories import (
     make_status,
     make_user,
 )
+from tests.registers.test_register import risk_workbook
 
 pytestmark = pytest.mark.django_db
 
@@ -235,22 +234,6 @@ def test_a_locked_period_refuses_a_risk_import_and_a_command_import(locked, tmp_
 
 
 # 5. Periods are the plan manager's.
-
-
-def risk_workbook(risks: list[list], reviews: list[list]) -> bytes:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    sheet.title = "Risks"
-    sheet.append(["Ref", "Title", "Owner", "Status"])
-    for row in risks:
-        sheet.append(row)
-    review_sheet = book.create_sheet("Risk Reviews")
-    review_sheet.append(["Ref", "Quarter", "Likelihood", "Impact", "Commentary"])
-    for row in reviews:
-        review_sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
 
 
 def test_a_risk_import_never_creates_a_period():

@@ -9,7 +9,7 @@ from commitments.models import (
     QuarterlyStatus,
     Rag,
 )
-from riskreg.shared.forms import DateInput, RecordForm
+from riskreg.shared.forms import RecordForm
 
 
 class PeriodChoiceField(forms.ModelChoiceField):
@@ -104,13 +104,12 @@ class StatusForm(RecordForm):
         return any(name != "lock_version" for name in self.changed_data)
 
 
-class PeriodForm(forms.ModelForm):
+class PeriodForm(RecordForm):
     """The update deadline the plan manager sets when a period opens, and can change."""
 
-    class Meta:
+    class Meta(RecordForm.Meta):
         model = Period
         fields = ["update_deadline"]
-        widgets = {"update_deadline": DateInput}
         labels = {"update_deadline": "Update deadline"}
 
 

@@ -10,9 +10,11 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from commitments.forms import StatusForm
 from commitments.models import Commitment, Period, QuarterlyStatus
+from riskreg.shared.records import StaleEdit
 
 
 @dataclass
@@ -66,8 +68,24 @@ def save(rows: list[Row]) -> int | None:
                 form.save()
     except ValidationError as error:
         form.add_error(None, error)
+        if isinstance(error, StaleEdit):
+            form.carry_current_version()
         return None
     return len(changed)
+
+
+def untouched_as_they_were(rows: list[Row]) -> list[Row]:
+    """After a save that needs attention, rows the lead left alone show as they were, with
+    no error of their own: only what they changed is checked."""
+    for row in rows:
+        if not row.form.has_changed():
+            row.form = StatusForm(
+                commitment=row.commitment,
+                period=row.form.instance.period,
+                status=row.status,
+                prefix=row.form.prefix,
+            )
+    return rows
 
 
 def saved_message(saved: int, period: Period) -> str:
@@ -88,5 +106,6 @@ def context(rows: list[Row], period: Period, person, *, only_missing: bool) -> d
         "total": total,
         "updated": total - missing,
         "missing": missing,
+        "late": missing and period.is_late(timezone.localdate()),
         "only_missing": only_missing,
     }

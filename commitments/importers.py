@@ -33,6 +33,7 @@ RAG_WORDS = [label for _, label in Rag.choices]
 RAG_BY_WORD = {label: value for value, label in Rag.choices}
 COMMITMENT = Commitment._meta.get_field
 PERSON_NAME = Person._meta.get_field("name")
+UPDATE = QuarterlyStatus._meta.get_field("update")
 
 
 @dataclass
@@ -114,7 +115,7 @@ def check_commitment(row: Row, problems: Problems) -> CommitmentRow:
     return CommitmentRow(
         ref=text("Ref", COMMITMENT("ref"), required=True),
         policy_area=text("Policy Area", PolicyArea._meta.get_field("name"), required=True),
-        text=require(row, "Individual Commitment", problems),
+        text=text("Individual Commitment", COMMITMENT("text"), required=True),
         leads={
             "SMT Lead": text("SMT Lead", PERSON_NAME, required=True),
             "Officer Lead": text("Officer Lead", PERSON_NAME),
@@ -138,20 +139,27 @@ def check_status(row: Row, known_refs: set, problems: Problems) -> StatusRow:
         ref=ref,
         quarter=parse_quarter(row, problems),
         rag=rag,
-        update=row.text("Update"),
+        update=checked(problems, row, "Update", row.text("Update"), UPDATE) or "",
         red_for_resourcing=resourcing == "Yes",
         row=row.number,
     )
 
 
 def import_plan(
-    data: bytes, *, user=None, dry_run: bool = False, add_people: bool = False
+    data: bytes,
+    *,
+    user=None,
+    dry_run: bool = False,
+    add_people: bool = False,
+    expected: dict | None = None,
 ) -> ImportResult:
     commitment_rows, status_rows, problems = check_plan(data)
-    result = ImportResult(dry_run=dry_run, problems=problems.messages)
+    result = ImportResult(dry_run=dry_run, problems=problems.messages, expected=expected)
     if not result.ok:
         return result
     with transaction.atomic():
+        if not dry_run:  # periods first, as a status or review save takes them first
+            Period.objects.lock_all()
         people = People(Person, add=add_people, result=result)
         commitments, upsert = plan_commitments(commitment_rows, people, result, lock=not dry_run)
         statuses = plan_statuses(status_rows, commitments, result, user, lock=not dry_run)

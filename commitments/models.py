@@ -10,6 +10,7 @@ from commitments.periods import Quarter
 from riskreg.shared.notices import Kind, notice_add
 from riskreg.shared.records import Record, RecordQuerySet
 from riskreg.shared.refs import REF_FORMAT, REF_PATTERN, validate_ref
+from riskreg.shared.texts import TEXT
 
 
 class PersonQuerySet(models.QuerySet):
@@ -92,6 +93,12 @@ class PeriodQuerySet(models.QuerySet):
         period.open(user)
         return period
 
+    def lock_all(self) -> None:
+        """Hold every period until the transaction ends, in the order check_open takes
+        them: an import that writes statuses and reviews locks periods before anything else,
+        as a single save does, so the two never wait on each other in a circle."""
+        list(self.select_for_update().order_by("pk").values_list("pk", flat=True))
+
     def annotate_updates(self):
         """Each period with `updated`, how many commitments have a status for it."""
         return self.annotate(updated=models.Count("statuses"))
@@ -104,7 +111,7 @@ class PeriodQuerySet(models.QuerySet):
             period.check_open()
 
 
-class Period(models.Model):
+class Period(Record):
     """A reporting quarter that statuses and reviews are recorded against."""
 
     class State(models.TextChoices):
@@ -241,7 +248,7 @@ class Commitment(Record):
     policy_area = models.ForeignKey(
         PolicyArea, on_delete=models.PROTECT, related_name="commitments"
     )
-    text = models.TextField("individual commitment")
+    text = models.TextField("individual commitment", validators=TEXT)
     smt_lead = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="smt_commitments", verbose_name="SMT lead"
     )
@@ -332,7 +339,7 @@ class QuarterlyStatus(PeriodRecord):
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="statuses")
     period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="statuses")
     rag = models.CharField("RAG", max_length=12, choices=Rag.choices)
-    update = models.TextField(blank=True)
+    update = models.TextField(blank=True, validators=TEXT)
     red_for_resourcing = models.BooleanField(
         default=False,
         help_text="Red because workload is being reallocated, not because delivery is in doubt.",

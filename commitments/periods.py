@@ -21,6 +21,8 @@ class Quarter:
     def __post_init__(self):
         if self.number not in (1, 2, 3, 4):
             raise ValidationError(f"Quarter Q{self.number} does not exist: use Q1 to Q4.")
+        if not 1990 <= self.year <= 2098:  # the next quarter's dates must exist too
+            raise ValidationError(f"{self.year} is not a year riskreg keeps: 1990 to 2098.")
 
     @classmethod
     def parse(cls, text: str) -> "Quarter":

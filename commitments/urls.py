@@ -1,6 +1,9 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from commitments import views
+from riskreg.shared.refs import RefConverter
+
+register_converter(RefConverter, "ref")
 
 app_name = "commitments"
 urlpatterns = [
@@ -28,8 +31,8 @@ urlpatterns = [
     ),
     path("import/", views.plan_import, name="import"),
     path("export/", views.plan_export, name="export"),
-    path("<str:ref>/", views.commitment_detail, name="detail"),
-    path("<str:ref>/edit/", views.commitment_edit, name="edit"),
-    path("<str:ref>/history/", views.commitment_history, name="history"),
-    path("<str:ref>/status/<int:year>/Q<int:number>/", views.status_edit, name="status_edit"),
+    path("<ref:ref>/", views.commitment_detail, name="detail"),
+    path("<ref:ref>/edit/", views.commitment_edit, name="edit"),
+    path("<ref:ref>/history/", views.commitment_history, name="history"),
+    path("<ref:ref>/status/<int:year>/Q<int:number>/", views.status_edit, name="status_edit"),
 ]

@@ -1,8 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import permission_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import F
 from django.shortcuts import get_object_or_404, redirect, render
 
@@ -134,6 +133,7 @@ def my_commitments(request):
         if saved is not None:
             messages.success(request, grid.saved_message(saved, period))
             return redirect(request.get_full_path())
+        rows = grid.untouched_as_they_were(rows)
     context = grid.context(rows, period, person, only_missing=only_missing)
     return render(request, "commitments/my_commitments.html", context)
 
@@ -163,10 +163,17 @@ def period_list(request):
 @permission_required("commitments.add_period", raise_exception=True)
 def period_add(request):
     period = Period.objects.next_period()
+    if request.method == "POST" and request.POST.get("quarter") != str(period.quarter):
+        messages.info(request, f"{request.POST.get('quarter')} is already open.")
+        return redirect("commitments:periods")  # the form was sent twice, or by two people
     form = PeriodForm(request.POST or None, instance=period)
     if request.method == "POST" and form.is_valid():
-        period.open(request.user)
-        messages.success(request, f"{period} is open for updates{due(period)}.")
+        try:
+            period.open(request.user)
+        except ValidationError:
+            messages.info(request, f"{period} is already open.")
+        else:
+            messages.success(request, f"{period} is open for updates{due(period)}.")
         return redirect("commitments:periods")
     still_open = Period.objects.filter(state=Period.State.OPEN)
     context = {"form": form, "quarter": period.quarter, "still_open": still_open}
@@ -182,8 +189,7 @@ def due(period: Period) -> str:
 def period_deadline(request, year, number):
     period = get_period(year, number)
     form = PeriodForm(request.POST or None, instance=period)
-    if request.method == "POST" and form.is_valid():
-        form.save()
+    if request.method == "POST" and form.is_valid() and form.save_or_explain():
         messages.success(request, f"The update deadline of {period} is saved.")
         return redirect("commitments:periods")
     return render(request, "commitments/period_deadline.html", {"form": form, "period": period})
@@ -194,12 +200,7 @@ def period_change(request, year, number, state):
     """Lock or reopen a period: a page that says what it means, then a POST that does it."""
     period = get_period(year, number)
     if request.method == "POST":
-        with transaction.atomic():
-            period = Period.objects.select_for_update().get(pk=period.pk)
-            period.state = Period.State.LOCKED if state == "lock" else Period.State.OPEN
-            period.save(update_fields=["state"])
-        messages.success(request, f"{period} is now {period.get_state_display().lower()}.")
-        return redirect("commitments:periods")
+        return change_state(request, period, state)
     context = {
         "period": period,
         "state": state,
@@ -209,6 +210,19 @@ def period_change(request, year, number, state):
         "published": period.papers.filter(status="Published").exists(),
     }
     return render(request, "commitments/period_change.html", context)
+
+
+def change_state(request, period: Period, state: str):
+    """Lock or reopen, from the page the user saw (its lock_version): never twice blind."""
+    period.state = Period.State.LOCKED if state == "lock" else Period.State.OPEN
+    period.lock_version = int(request.POST.get("lock_version") or -1)
+    try:
+        period.save(update_fields=["state"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{period} is now {period.get_state_display().lower()}.")
+    return redirect("commitments:periods")
 
 
 @accepts_workbook

@@ -107,10 +107,12 @@ class RiskForm(RecordForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        # A risk ends, or crystallises, on its own page; an ended risk stays as it ended.
         self.fields["status"].choices = [
             c
             for c in Risk.Status.choices
-            if c[0] in (Risk.Status.PROPOSED, Risk.Status.OPEN) or c[0] == self.instance.status
+            if c[0] == self.instance.status
+            or (not self.instance.has_ended and c[0] in (Risk.Status.PROPOSED, Risk.Status.OPEN))
         ]
         self.fields["commitments"].queryset = self.fields["commitments"].queryset.select_related(
             None
@@ -174,7 +176,7 @@ class EndRiskForm(forms.Form):
         widget=forms.RadioSelect,
     )
     date_closed = forms.DateField(label="Date", initial=timezone.localdate, widget=DateInput)
-    closing_note = Prose(help_text="Shown in section 7 of the committee paper.")
+    closing_note = Prose(label="Note", help_text="Why: shown in section 7 of the committee paper.")
     lock_version = forms.IntegerField(
         widget=forms.HiddenInput,
         min_value=0,
@@ -187,6 +189,11 @@ class EndRiskForm(forms.Form):
         return {
             **data,
             "outcome_label": dict(self.fields["outcome"].choices)[data["outcome"]],
+            "verb": {
+                "Closed": "close",
+                "De-escalated": "de-escalate",
+                "Crystallised": "crystallise",
+            }[data["outcome"]],
             "crystallised": data["outcome"] == Risk.Status.CRYSTALLISED,
         }
 

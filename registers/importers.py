@@ -12,7 +12,7 @@ from django.db import transaction
 
 from commitments.importers import duplicates, locked_meanwhile, parse_quarter, refuse_if_locked
 from commitments.models import Period, Person
-from registers.models import Action, Control, Risk, RiskReview
+from registers.models import Action, Control, Issue, Risk, RiskReview
 from riskreg.shared.imports import ImportResult, People, Upsert, checked
 from riskreg.shared.notices import owner_notice_add
 from riskreg.shared.workbooks import (
@@ -45,6 +45,7 @@ REVIEW_COLUMNS = ["Ref", "Quarter", "Likelihood", "Impact", "Commentary"]
 CONTROL_COLUMNS = ["Ref", "Control"]
 ACTION_COLUMNS = ["Ref", "Action", "Owner", "Target Date", "Status"]
 RISK = Risk._meta.get_field
+REVIEW = RiskReview._meta.get_field
 PERSON_NAME = Person._meta.get_field("name")
 SCORES = {column: column.lower().replace(" ", "_") for column in RISK_COLUMNS[6:10]}
 
@@ -86,13 +87,13 @@ def check_risk(row: Row, problems: Problems) -> dict:
     values = {
         "ref": checked(problems, row, "Ref", require(row, "Ref", problems), RISK("ref")),
         "title": checked(problems, row, "Title", require(row, "Title", problems), RISK("title")),
-        "description": row.text("Description"),
+        "description": long_text(row, "Description", RISK("description"), problems),
         "category": choice(row, "Category", Risk.Category.values, problems, required=False) or "",
         "owner": checked(problems, row, "Owner", require(row, "Owner", problems), PERSON_NAME),
         "status": choice(row, "Status", Risk.Status.values, problems),
         "date_identified": parse_date(row, "Date Identified", problems),
         "date_closed": parse_date(row, "Date Closed", problems),
-        "closing_note": row.text("Closing Note"),
+        "closing_note": long_text(row, "Closing Note", RISK("closing_note"), problems),
     }
     for column, name in SCORES.items():
         values[name] = parse_one_to_five(row, column, problems)
@@ -103,13 +104,17 @@ def check_risk(row: Row, problems: Problems) -> dict:
     return values
 
 
+def long_text(row: Row, column: str, model_field, problems: Problems) -> str:
+    return checked(problems, row, column, row.text(column), model_field) or ""
+
+
 def check_review(row: Row, known: set, problems: Problems) -> dict:
     return {
         "ref": risk_ref(row, known, problems),
         "quarter": parse_quarter(row, problems),
         "likelihood": parse_one_to_five(row, "Likelihood", problems, required=True),
         "impact": parse_one_to_five(row, "Impact", problems, required=True),
-        "commentary": row.text("Commentary"),
+        "commentary": long_text(row, "Commentary", REVIEW("commentary"), problems),
     }
 
 
@@ -136,14 +141,21 @@ def risk_ref(row: Row, known: set, problems: Problems) -> str:
 
 
 def import_risks(
-    data: bytes, *, user=None, dry_run: bool = False, add_people: bool = False
+    data: bytes,
+    *,
+    user=None,
+    dry_run: bool = False,
+    add_people: bool = False,
+    expected: dict | None = None,
 ) -> ImportResult:
     sheets, problems = check_risks(data)
-    result = ImportResult(dry_run=dry_run, problems=problems.messages)
+    result = ImportResult(dry_run=dry_run, problems=problems.messages, expected=expected)
     if not result.ok:
         return result
     with transaction.atomic():
         owners = owners_now()
+        if not dry_run:  # periods first, as a status or review save takes them first
+            Period.objects.lock_all()
         writer = Writer(result, People(Person, add=add_people, result=result), lock=not dry_run)
         upserts = writer.plan(sheets)
         if result.ok:
@@ -212,14 +224,20 @@ class Writer:
 
     def plan_risks(self, rows: list) -> Upsert:
         self.risks = {r.ref: r for r in self.stored(Risk)}
+        with_issues = set(Issue.objects.values_list("risk_id", flat=True))
         upsert = Upsert(Risk, RISK_FIELDS, self.result)
         for number, values in rows:
             ref, name = values["ref"], values["owner"]
             owner = self.people.get(name, "Risks", number, "Owner")
             values = {k: v for k, v in values.items() if k not in ("ref", "owner")}
             stored = self.risks.get(ref)
+            before = stored.status if stored else None
             upsert.add(stored, Risk(ref=ref), {**values, "owner_id": pk_of(owner)}, f"Risk {ref}")
-            self.risks[ref] = stored or upsert.created[-1]
+            risk = self.risks[ref] = stored or upsert.created[-1]
+            try:
+                risk.check_status_change(before, has_issue=risk.pk in with_issues)
+            except ValidationError as error:
+                self.problem("Risks", number, "Status", error.messages[0])
         upsert.names = {(Person, p.pk): p.name for p in self.people.by_name.values()}
         return upsert
 

@@ -11,6 +11,7 @@ from simple_history.models import HistoricalRecords
 from commitments.models import Commitment, PeriodRecord, Person, PolicyArea
 from riskreg.shared.records import Record, RecordQuerySet
 from riskreg.shared.refs import REF_FORMAT, REF_PATTERN, validate_ref
+from riskreg.shared.texts import TEXT
 
 
 class Likelihood(models.IntegerChoices):
@@ -122,16 +123,16 @@ class Risk(Record):
         max_length=20, unique=True, validators=[validate_ref], help_text=REF_FORMAT
     )
     title = models.CharField("risk", max_length=500, help_text="The risk statement.")
-    description = models.TextField(blank=True)
-    cause = models.TextField(blank=True)
-    consequence = models.TextField(blank=True)
+    description = models.TextField(blank=True, validators=TEXT)
+    cause = models.TextField(blank=True, validators=TEXT)
+    consequence = models.TextField(blank=True, validators=TEXT)
     category = models.CharField(max_length=40, choices=Category.choices, blank=True)
     owner = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="risks")
     treatment = models.CharField(max_length=20, choices=Treatment.choices, default=Treatment.TREAT)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
     date_identified = models.DateField(null=True, blank=True)
     date_closed = models.DateField(null=True, blank=True)
-    closing_note = models.TextField(blank=True)
+    closing_note = models.TextField(blank=True, validators=TEXT)
     inherent_likelihood = models.PositiveSmallIntegerField(
         choices=Likelihood.choices, null=True, blank=True, validators=ONE_TO_FIVE
     )
@@ -265,6 +266,34 @@ class Risk(Record):
     def has_ended(self) -> bool:
         return self.status in self.ENDED
 
+    def check_rules(self, *, deleting: bool = False, lock: bool = True) -> None:
+        super().check_rules(deleting=deleting, lock=lock)
+        stored = Risk.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+        self.check_status_change(stored, has_issue=Issue.objects.filter(risk_id=self.pk).exists())
+
+    def check_status_change(self, stored: str | None, *, has_issue: bool) -> None:
+        """An ended risk is not reopened, and a risk crystallises only with its issue (the
+        Close, de-escalate or crystallise page opens it). `stored`: the status saved now."""
+        if stored in self.ENDED and self.status != stored:
+            raise ValidationError(
+                f"Risk {self.ref} is {stored.lower()}: it is not reopened. Raise a new risk "
+                "if it comes back."
+            )
+        if self.status == self.Status.CRYSTALLISED and stored != self.status and not has_issue:
+            raise ValidationError(
+                f"Risk {self.ref} crystallises through its Close, de-escalate or crystallise "
+                "page, which opens its issue."
+            )
+
+    def in_register_at_end_of(self, quarter) -> bool:
+        """Whether the risk was in the register when `quarter` ended: accepted, identified by
+        then, and not yet ended (a risk ended later was still open then)."""
+        if self.status == self.Status.PROPOSED:
+            return False
+        if self.date_identified and self.date_identified > quarter.end:
+            return False
+        return not (self.has_ended and self.date_closed and self.date_closed <= quarter.end)
+
     def check_takes_changes(self) -> None:
         """An ended risk is kept as it was when it ended."""
         if self.has_ended:
@@ -305,7 +334,7 @@ class RiskReview(RiskPart, PeriodRecord):
         choices=Likelihood.choices, validators=ONE_TO_FIVE
     )
     impact = models.PositiveSmallIntegerField(choices=Impact.choices, validators=ONE_TO_FIVE)
-    commentary = models.TextField(blank=True)
+    commentary = models.TextField(blank=True, validators=TEXT)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         null=True,
@@ -367,7 +396,7 @@ class RiskReview(RiskPart, PeriodRecord):
 
 class Control(RiskPart):
     risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="controls")
-    description = models.TextField("control")
+    description = models.TextField("control", validators=TEXT)
     history = HistoricalRecords()
 
     class Meta:
@@ -403,7 +432,7 @@ class Action(RiskPart):
         COMPLETE = "Complete"
 
     risk = models.ForeignKey(Risk, on_delete=models.CASCADE, related_name="actions")
-    description = models.TextField("action")
+    description = models.TextField("action", validators=TEXT)
     owner = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -445,9 +474,9 @@ class Issue(Record):
 
     risk = models.OneToOneField(Risk, on_delete=models.PROTECT, related_name="issue")
     owner = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="issues")
-    description = models.TextField()
+    description = models.TextField(validators=TEXT)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
-    resolution = models.TextField(blank=True)
+    resolution = models.TextField(blank=True, validators=TEXT)
     opened_on = models.DateField(default=timezone.localdate)
     history = HistoricalRecords()
 

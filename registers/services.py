@@ -22,13 +22,14 @@ def risk_end(
         if risk.has_ended:
             raise ValidationError(f"Risk {risk.ref} is already {risk.status.lower()}.")
         risk.lock_version = seen_version
+        issue = None
+        if outcome == Risk.Status.CRYSTALLISED:  # the issue first: a risk crystallises with it
+            issue = Issue(risk=risk, owner=risk.owner, description=closing_note)
+            issue.opened_on = date_closed
+            issue.save()
         risk.status = outcome
         risk.date_closed = date_closed
         risk.closing_note = closing_note
         risk.full_clean()
         risk.save()
-        if outcome != Risk.Status.CRYSTALLISED:
-            return None
-        issue = Issue(risk=risk, owner=risk.owner, description=closing_note, opened_on=date_closed)
-        issue.save()
         return issue

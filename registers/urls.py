@@ -1,6 +1,9 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from registers import views
+from riskreg.shared.refs import RefConverter
+
+register_converter(RefConverter, "ref")
 
 app_name = "registers"
 urlpatterns = [
@@ -11,15 +14,15 @@ urlpatterns = [
     path("new/", views.risk_create, name="create"),
     path("import/", views.risk_import, name="import"),
     path("export/", views.risk_export, name="export"),
-    path("<str:ref>/", views.risk_detail, name="detail"),
-    path("<str:ref>/edit/", views.risk_edit, name="edit"),
-    path("<str:ref>/history/", views.risk_history, name="history"),
-    path("<str:ref>/review/", views.review_edit, name="review"),
-    path("<str:ref>/end/", views.risk_end, name="end"),
-    path("<str:ref>/accept/", views.risk_accept, name="accept"),
-    path("<str:ref>/issue/", views.issue_edit, name="issue_edit"),
-    path("<str:ref>/controls/add/", views.control_edit, name="control_add"),
-    path("<str:ref>/controls/<int:pk>/", views.control_edit, name="control_edit"),
-    path("<str:ref>/actions/add/", views.action_edit, name="action_add"),
-    path("<str:ref>/actions/<int:pk>/", views.action_edit, name="action_edit"),
+    path("<ref:ref>/", views.risk_detail, name="detail"),
+    path("<ref:ref>/edit/", views.risk_edit, name="edit"),
+    path("<ref:ref>/history/", views.risk_history, name="history"),
+    path("<ref:ref>/review/", views.review_edit, name="review"),
+    path("<ref:ref>/end/", views.risk_end, name="end"),
+    path("<ref:ref>/accept/", views.risk_accept, name="accept"),
+    path("<ref:ref>/issue/", views.issue_edit, name="issue_edit"),
+    path("<ref:ref>/controls/add/", views.control_edit, name="control_add"),
+    path("<ref:ref>/controls/<int:pk>/", views.control_edit, name="control_edit"),
+    path("<ref:ref>/actions/add/", views.action_edit, name="action_add"),
+    path("<ref:ref>/actions/<int:pk>/", views.action_edit, name="action_edit"),
 ]

@@ -252,7 +252,12 @@ def ended_paras(risks: list[Risk], quarter: Quarter) -> list[Para]:
                 "we are now dealing with it as an issue."
             )
         elif risk.status == Risk.Status.DE_ESCALATED:
-            text += " The risk has been de-escalated to a team register."
+            text += (
+                f" The risk was that “{lcfirst(risk.title)}” ({risk.ref}); it has been "
+                "de-escalated to a team register."
+            )
+        elif risk.closing_note:
+            text += f" The risk was that “{lcfirst(risk.title)}” ({risk.ref}); it is now closed."
         paras.append(Para(text))
     return paras
 
@@ -261,14 +266,13 @@ def appendix(risks: list[Risk], quarter: Quarter) -> dict:
     """The register as at the end of P: risks open then, with scores as reviewed by then."""
     rows = []
     for risk in risks:
-        if risk.status == Risk.Status.PROPOSED:
-            continue
-        if risk.status in Risk.ENDED and risk.date_closed and risk.date_closed <= quarter.end:
+        if not risk.in_register_at_end_of(quarter):
             continue
         review = risk.review_as_at(quarter)
         rows.append(
             {
                 "risk": risk,
+                "status": Risk.Status.OPEN,  # as it stood then, even if it has ended since
                 "current": review.score if review else None,
                 "current_band": review.band if review else "",
                 "direction": risk.direction_in(review.period.quarter) if review else "",

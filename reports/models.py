@@ -8,6 +8,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from riskreg.shared.records import Record, RecordQuerySet
+from riskreg.shared.texts import NARRATIVE
 
 NARRATIVE_DEFAULTS = {
     "purpose": (
@@ -53,12 +54,21 @@ class Paper(Record):
         blank=True,
         help_text="When the RAG assessment was made; the paper prints its month and year.",
     )
-    purpose = models.TextField(blank=True, help_text="Section 1: one paragraph per line.")
-    methodology = models.TextField(blank=True, help_text="Section 2: one paragraph per line.")
-    plan_introduction = models.TextField(
-        "plan introduction", blank=True, help_text="Paragraphs 3.1 to 3.3: one per line."
+    purpose = models.TextField(
+        blank=True, validators=NARRATIVE, help_text="Section 1: one paragraph per line."
     )
-    themes = models.TextField(blank=True, help_text="Themes after 3.5: one paragraph per line.")
+    methodology = models.TextField(
+        blank=True, validators=NARRATIVE, help_text="Section 2: one paragraph per line."
+    )
+    plan_introduction = models.TextField(
+        "plan introduction",
+        blank=True,
+        validators=NARRATIVE,
+        help_text="Paragraphs 3.1 to 3.3: one per line.",
+    )
+    themes = models.TextField(
+        blank=True, validators=NARRATIVE, help_text="Themes after 3.5: one paragraph per line."
+    )
     proposed_risks_lead_in = models.CharField(
         "lead-in to proposed risks",
         max_length=300,
@@ -66,7 +76,9 @@ class Paper(Record):
         default=NARRATIVE_DEFAULTS["proposed_risks_lead_in"],
         help_text='Completes 4.2\'s "One new risk is …, and that is the risk of …".',
     )
-    recommendation = models.TextField(blank=True, default=NARRATIVE_DEFAULTS["recommendation"])
+    recommendation = models.TextField(
+        blank=True, default=NARRATIVE_DEFAULTS["recommendation"], validators=NARRATIVE
+    )
     contact_name = models.CharField("contact officer's name", max_length=200, blank=True)
     contact_title = models.CharField("contact officer's title", max_length=200, blank=True)
     pdf = models.BinaryField(null=True, blank=True, editable=False)
@@ -125,17 +137,44 @@ class Paper(Record):
                 f"{self.version + 1} of the {self.period} paper."
             )
 
-    def check_publishable(self) -> None:
+    def gaps(self) -> list[str]:
+        """What the registers still lack for this paper's period, in words."""
+        from commitments.models import Commitment
+        from registers.models import Risk
+
+        total = Commitment.objects.count()
+        missing = Commitment.objects.awaiting_update(self.period).count()
+        unreviewed = Risk.objects.unreviewed_in(self.period).count()
+        gaps = []
+        if missing:
+            gaps.append(
+                f"{missing} of {total} commitment{'s' if total != 1 else ''} "
+                f"{'has' if missing == 1 else 'have'} no {self.period} status"
+            )
+        if unreviewed:
+            gaps.append(
+                f"{unreviewed} open risk{'s' if unreviewed != 1 else ''} "
+                f"{'is' if unreviewed == 1 else 'are'} not reviewed for {self.period}"
+            )
+        return gaps
+
+    def check_publishable(self, *, despite_gaps: bool = False) -> None:
         if self.is_published:
             raise ValidationError(f"{self} is already published.")
         if self.meeting_date is None:
             raise ValidationError(
                 f"{self} has no meeting date: give the date of the committee meeting, then publish."
             )
+        gaps = self.gaps()
+        if gaps and not despite_gaps:
+            raise ValidationError(
+                f"{self} was not published: {'; '.join(gaps)}. Tick the box to publish it "
+                "all the same, or wait for the updates."
+            )
 
-    def mark_published(self, user, when) -> None:
+    def mark_published(self, user, when, *, despite_gaps: bool = False) -> None:
         """Published by `user` at `when`: set before rendering, so the PDF is the final paper."""
-        self.check_publishable()
+        self.check_publishable(despite_gaps=despite_gaps)
         self.status = self.Status.PUBLISHED
         self.published_by = user
         self.published_at = when

@@ -10,7 +10,7 @@ from reports.render import paper_pdf
 from riskreg.shared.notices import Kind, notice_add
 
 
-def paper_publish(*, paper: Paper, user, seen_version: int) -> Paper:
+def paper_publish(*, paper: Paper, user, seen_version: int, despite_gaps: bool = False) -> Paper:
     with transaction.atomic():
         # Saves of this period's statuses and reviews hold its row while they write:
         # from here on each is either committed, so in the paper, or refused as locked.
@@ -18,7 +18,7 @@ def paper_publish(*, paper: Paper, user, seen_version: int) -> Paper:
         paper = Paper.objects.select_for_update().get(pk=paper.pk)
         paper.period = period
         paper.lock_version = seen_version
-        paper.mark_published(user, timezone.now())
+        paper.mark_published(user, timezone.now(), despite_gaps=despite_gaps)
         if not period.is_locked:
             period.state = Period.State.LOCKED
             period._history_user = user

@@ -50,7 +50,11 @@ def paper_create(request):
         messages.error(request, "Choose a period for the new paper.")
         return redirect("reports:list")
     paper = Paper.start(form.cleaned_data["period"])
-    paper.save()
+    try:
+        paper.save()
+    except ValidationError:  # someone started the same version a moment before
+        messages.info(request, f"{paper} was started meanwhile by someone else.")
+        return redirect("reports:list")
     messages.success(request, f"Started {paper}, its narrative taken from the last paper.")
     return redirect("reports:edit", pk=paper.pk)
 
@@ -70,6 +74,8 @@ def paper_edit(request, pk):
 @permission_required("reports.change_paper", raise_exception=True)
 def paper_preview(request, pk):
     paper = get_paper(pk)
+    if paper.is_published:  # only its stored PDF is the paper now, never today's data
+        return render(request, "reports/paper_published.html", {"paper": paper})
     back = reverse("reports:edit", args=[paper.pk])
     return HttpResponse(paper_html(paper, stylesheet=static("css/paper.css"), back_url=back))
 
@@ -99,17 +105,25 @@ def draft_pdf(paper: Paper) -> bytes:
 
 
 @permission_required("reports.publish_paper", raise_exception=True)
-@require_POST
 def paper_publish_view(request, pk):
+    """What publishing will do and what the data still lacks, then the publish itself."""
     paper = get_paper(pk)
+    if paper.is_published:
+        return redirect("reports:edit", pk=paper.pk)
+    if request.method != "POST":
+        context = {"paper": paper, "gaps": paper.gaps()}
+        return render(request, "reports/paper_publish.html", context)
     try:
+        seen = int(request.POST["lock_version"])
+        despite_gaps = bool(request.POST.get("despite_gaps"))
         paper = paper_publish(
-            paper=paper, user=request.user, seen_version=int(request.POST["lock_version"])
+            paper=paper, user=request.user, seen_version=seen, despite_gaps=despite_gaps
         )
     except (KeyError, ValueError):
         messages.error(request, STALE_FORM)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
+        return redirect("reports:publish", pk=paper.pk)
     else:
         messages.success(request, f"Published {paper}; {paper.period} is now locked.")
     return redirect("reports:list")

@@ -275,6 +275,8 @@ RISKS = [
 def load_risks(periods: list[Period], users: dict) -> None:
     owner = Person.objects.get(user=users["cfo"])
     for ref, title, category, scores, status, description in RISKS:
+        if Risk.objects.filter(ref=ref, status__in=Risk.ENDED).exists():
+            continue  # loaded before, and ended: an ended risk is kept as it ended
         risk, _ = Risk.objects.update_or_create(
             ref=ref,
             defaults={
@@ -326,12 +328,7 @@ def load_controls(risk: Risk, owner: Person) -> None:
 
 def end(risk: Risk, status: str, owner: Person) -> None:
     """A proposed risk, or the VRP funding risk that crystallised into an issue."""
-    risk.status = status
-    if status == "Crystallised":
-        risk.date_closed = datetime.date(2025, 12, 18)
-        risk.closing_note = REFERENCE["crystallised"]
-    risk.save()
-    if status == "Crystallised":
+    if status == "Crystallised":  # a risk crystallises with its issue: the issue first
         Issue.objects.get_or_create(
             risk=risk,
             defaults={
@@ -340,6 +337,10 @@ def end(risk: Risk, status: str, owner: Person) -> None:
                 "opened_on": datetime.date(2025, 12, 18),
             },
         )
+        risk.date_closed = datetime.date(2025, 12, 18)
+        risk.closing_note = REFERENCE["crystallised"]
+    risk.status = status
+    risk.save()
 
 
 def load_paper(period: Period, author: User) -> None:

@@ -3,7 +3,7 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseBadRequest, HttpResponseNotAllowed
 from django.urls import reverse
 
 from riskreg import views
@@ -78,7 +78,9 @@ class ProxyHeadersMiddleware:
 
 
 class AllowedMethodsMiddleware:
-    """GET, HEAD and POST are all riskreg answers; TRACE, OPTIONS and the rest get 405."""
+    """GET, HEAD and POST are all riskreg answers; TRACE, OPTIONS and the rest get 405.
+    A NUL character in the path or query is a bad request: no text riskreg keeps has one,
+    and PostgreSQL refuses it in a query."""
 
     ALLOWED = ["GET", "HEAD", "POST"]
 
@@ -88,6 +90,8 @@ class AllowedMethodsMiddleware:
     def __call__(self, request):
         if request.method not in self.ALLOWED:
             return HttpResponseNotAllowed(self.ALLOWED)
+        if "\x00" in request.path or "%00" in request.META.get("QUERY_STRING", ""):
+            return HttpResponseBadRequest("A request with a NUL character is not understood.")
         return self.get_response(request)
 
 

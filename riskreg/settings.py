@@ -331,6 +331,7 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_HTTP_RESPONSE_CODE = 429
 AXES_HANDLER = "riskreg.throttle.LoginThrottle"
+AXES_USERNAME_CALLABLE = "riskreg.throttle.client_username"
 # The client's address (riskreg.proxy): X-Forwarded-For counts only from these proxies.
 AXES_CLIENT_IP_CALLABLE = "riskreg.proxy.client_address"
 BEHIND_PROXY = env_bool("DJANGO_BEHIND_PROXY", False)
@@ -453,9 +454,10 @@ LOGGING = {
             "format": "%(asctime)s %(levelname)s %(name)s %(message)s",
         }
     },
+    "filters": {"one_line": {"()": "riskreg.logging.OneLine"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "utc"}},
     "loggers": {
-        "riskreg.security": {"handlers": ["console"], "level": "INFO"},
+        "riskreg.security": {"handlers": ["console"], "level": "INFO", "filters": ["one_line"]},
         "riskreg.reminders": {"handlers": ["console"], "level": "INFO"},
         "django": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "WARNING")},
     },

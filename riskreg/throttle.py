@@ -8,6 +8,17 @@ from django.conf import settings
 from django.db.models import Sum
 
 
+def client_username(request, credentials: dict | None = None) -> str:
+    """The account a login names, whatever its letters' case: allauth finds a user by their
+    username case-insensitively, so VIEWER and viewer must count as one for the lockout."""
+    field = settings.AXES_USERNAME_FORM_FIELD
+    if credentials:
+        name = credentials.get(field)
+    else:
+        name = request.POST.get(field) or request.POST.get("login")
+    return (name or "").strip().lower()
+
+
 class LoginThrottle(AxesDatabaseHandler):
     """A username is locked from one address after AXES_FAILURE_LIMIT failures (axes'
     own rule), and from every address once it has failed RISKREG_USERNAME_FAILURE_LIMIT

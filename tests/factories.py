@@ -5,7 +5,7 @@ import itertools
 from django.contrib.auth.models import Group, User
 
 from commitments.models import Commitment, Period, Person, PolicyArea, QuarterlyStatus
-from registers.models import Risk, RiskReview
+from registers.models import Issue, Risk, RiskReview
 
 counter = itertools.count(1)
 
@@ -61,7 +61,14 @@ def make_risk(**kw) -> Risk:
     kw.setdefault("title", f"Risk {kw['ref']}")
     if "owner" not in kw:
         kw["owner"] = make_person()
-    return Risk.objects.create(**kw)
+    if kw.get("status") != Risk.Status.CRYSTALLISED:
+        return Risk.objects.create(**kw)
+    # As the Close, de-escalate or crystallise page does it: the issue, then the status.
+    risk = Risk.objects.create(**{**kw, "status": Risk.Status.OPEN})
+    Issue.objects.create(risk=risk, owner=risk.owner, description=kw.get("closing_note", "It"))
+    risk.status = Risk.Status.CRYSTALLISED
+    risk.save()
+    return risk
 
 
 def make_review(risk, period, likelihood=3, impact=3, **kw) -> RiskReview:

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
 from riskreg.shared.forms import RecordForm
@@ -13,6 +13,8 @@ class HistoryAdmin(SimpleHistoryAdmin):
     record without the record's own form, so its history pages only show."""
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        if not str(version_id).isdigit() or not str(object_id).isdigit():
+            raise Http404("No such version.")
         if request.method != "GET":
             raise PermissionDenied("History is read-only: make a change through the record's form.")
         return super().history_form_view(request, object_id, version_id, extra_context)

@@ -4,6 +4,8 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from riskreg.shared.records import StaleEdit
+
 STALE_FORM = "This form is out of date: reload the page and make your change again."
 
 
@@ -47,7 +49,13 @@ class RecordForm(forms.ModelForm):
     lock_version = forms.IntegerField(
         widget=forms.HiddenInput,
         min_value=0,
-        error_messages={"required": STALE_FORM, "invalid": STALE_FORM, "min_value": STALE_FORM},
+        max_value=2**31 - 2,  # the column's range, less the save that adds one
+        error_messages={
+            "required": STALE_FORM,
+            "invalid": STALE_FORM,
+            "min_value": STALE_FORM,
+            "max_value": STALE_FORM,
+        },
     )
 
     class Meta:
@@ -63,10 +71,23 @@ class RecordForm(forms.ModelForm):
         super()._post_clean()
 
     def save_or_explain(self) -> bool:
-        """Save; when the model's rules or a newer save refuse it, say why on the form."""
+        """Save; when the model's rules or a newer save refuse it, say why on the form.
+
+        Refused as stale, the form keeps what the user typed but now carries the version
+        saved meanwhile, so once they have checked it against the record they can save.
+        """
         try:
             self.save()
         except ValidationError as error:
             self.add_error(None, error)
+            if isinstance(error, StaleEdit):
+                self.carry_current_version()
             return False
         return True
+
+    def carry_current_version(self) -> None:
+        stored = type(self.instance)._default_manager.filter(pk=self.instance.pk)
+        current = stored.values_list("lock_version", flat=True).first()
+        if current is not None:
+            self.data = self.data.copy()
+            self.data[self.add_prefix("lock_version")] = current

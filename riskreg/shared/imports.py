@@ -22,6 +22,10 @@ class ImportResult:
     dry_run: bool = True
     changes: list[str] = field(default_factory=list)  # "Commitment 60: SMT lead A → B"
     new_people: list[str] = field(default_factory=list)
+    created_labels: list[str] = field(default_factory=list)
+    # "app.model:pk" → lock_version of every stored record read (see Upsert.check_seen).
+    versions: dict[str, int] = field(default_factory=dict)
+    expected: dict[str, int] | None = None
 
     @property
     def ok(self) -> bool:
@@ -98,10 +102,12 @@ class Upsert:
     def add(self, stored, new, values: dict, label: str) -> bool:
         """Queue `new` with `values` when nothing is stored, or `stored` when a value
         differs (listing each change for the dry run). True when something will be written."""
+        self.check_seen(stored, label)
         if stored is None:
             for name, value in values.items():
                 setattr(new, name, value)
             self.created.append(new)
+            self.result.created_labels.append(label)
             return True
         differs = [name for name, value in values.items() if getattr(stored, name) != value]
         if not differs:
@@ -112,6 +118,21 @@ class Upsert:
             setattr(stored, name, values[name])
         self.changed.append(stored)
         return True
+
+    def check_seen(self, stored, label: str) -> None:
+        """Note the version of what is stored; at a confirmation, refuse a record saved (or
+        created) since the dry run, rather than write over a save the user did not see."""
+        if stored is None:
+            return
+        key = f"{self.model._meta.label_lower}:{stored.pk}"
+        self.result.versions[key] = stored.lock_version
+        expected = self.result.expected
+        if expected is None or expected.get(key) == stored.lock_version:
+            return
+        self.result.problems.append(
+            f"{label} was saved by someone else after your dry run, so nothing was "
+            "imported: check the workbook again to see what it would change now."
+        )
 
     def describe(self, stored, values: dict, names: list[str]) -> list[str]:
         lines = []

@@ -30,6 +30,9 @@ class PendingUpload(models.Model):
     filename = models.CharField(max_length=255)
     data = models.BinaryField()
     add_people = models.BooleanField(default=False)
+    # The version of every stored record the dry run read: the confirm imports only if
+    # none of them has been saved since, so it never undoes a save the dry run did not see.
+    versions = models.JSONField(default=dict)
     created = models.DateTimeField(default=timezone.now)
 
     objects = PendingUploadQuerySet.as_manager()
@@ -47,7 +50,9 @@ class PendingUpload(models.Model):
         return timezone.now() - datetime.timedelta(minutes=settings.PENDING_UPLOAD_MINUTES)
 
     @classmethod
-    def keep(cls, *, owner, kind: str, filename: str, data: bytes, add_people: bool):
+    def keep(
+        cls, *, owner, kind: str, filename: str, data: bytes, add_people: bool, versions: dict
+    ):
         """Store the upload, replacing the owner's last one of this kind."""
         upload, _ = cls.objects.update_or_create(
             owner=owner,
@@ -56,6 +61,7 @@ class PendingUpload(models.Model):
                 "filename": filename,
                 "data": data,
                 "add_people": add_people,
+                "versions": versions,
                 "created": timezone.now(),
                 "token": uuid.uuid4(),
             },

@@ -80,8 +80,9 @@ class Record(models.Model):
         seen = self.lock_version - 1
         if base_qs.filter(pk=pk_val, lock_version=seen)._update(values) > 0:
             return True
-        if base_qs.filter(pk=pk_val).exists():
-            raise StaleEdit(stale_message(self, seen))
+        stored = base_qs.filter(pk=pk_val).first()
+        if stored is not None:
+            raise StaleEdit(stale_message(stored, seen))
         return False
 
     def refuse_if_saved_meanwhile(self) -> None:
@@ -109,16 +110,16 @@ def stale_message(record: Record, seen: int) -> str:
     latest, before = saves_since(record, seen)
     if latest is None:
         return (
-            f"{what} was changed by someone else while you were editing it. Your changes were "
-            "not saved: look at the new values and make your change again."
+            f"{what} was changed by someone else while you were editing it, so your changes "
+            "were not saved. Look at what is saved now, then make your change again."
         )
     when = dateformat.format(timezone.localtime(latest.history_date), "j M Y H:i")
     fields = changed_fields(before, latest)
     changed = f" ({', '.join(fields)})" if fields else ""
     return (
         f"{what} was changed by {name_of(latest.history_user) if latest.history_user else 'system'}"
-        f" at {when}{changed} while you were editing it. Your changes were not saved: "
-        "look at the new values and make your change again."
+        f" at {when}{changed} while you were editing it, so your changes were not saved. "
+        "They are still in the form: check them against what is saved now, then save again."
     )
 
 

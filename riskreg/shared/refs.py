@@ -10,3 +10,15 @@ REF_FORMAT = (
 )
 
 validate_ref = RegexValidator(REF_PATTERN, REF_FORMAT, code="ref_format")
+
+
+class RefConverter:
+    """A ref in a URL: anything else there is not found, never a query with it."""
+
+    regex = REF_PATTERN.strip("^$")
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value

@@ -77,7 +77,12 @@ def dry_run(request, importer, kind: str, form: UploadForm) -> dict:
     if not result.ok:
         return {"result": result}
     pending = PendingUpload.keep(
-        owner=request.user, kind=kind, filename=upload.name, data=data, add_people=add_people
+        owner=request.user,
+        kind=kind,
+        filename=upload.name,
+        data=data,
+        add_people=add_people,
+        versions=result.versions,
     )
     return {"result": result, "pending": pending}
 
@@ -107,7 +112,13 @@ def confirm(request, importer, kind: str, template: str, done_url: str):
 def import_pending(importer, pending: PendingUpload, user) -> ImportResult:
     data = bytes(pending.data)
     try:
-        return importer(data, user=user, dry_run=False, add_people=pending.add_people)
+        return importer(
+            data,
+            user=user,
+            dry_run=False,
+            add_people=pending.add_people,
+            expected=pending.versions,
+        )
     except WorkbookRefused as refusal:
         return ImportResult(problems=[str(refusal)], dry_run=False)
 

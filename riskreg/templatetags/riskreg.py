@@ -1,4 +1,5 @@
 from django import template
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -41,4 +42,19 @@ def direction(word: str):
         css,
         ARROWS.get(word, ""),
         word,
+    )
+
+
+@register.simple_tag(takes_context=True)
+def nav_link(context, url_name: str, label: str):
+    """A main-menu link, marked as the current page's section (aria-current) when it is."""
+    url = reverse(url_name)
+    request = context.get("request")
+    here = request is not None and request.path == url
+    return format_html(
+        '<a class="nav-link{}" href="{}"{}>{}</a>',
+        " active" if here else "",
+        url,
+        mark_safe(' aria-current="page"') if here else "",
+        label,
     )

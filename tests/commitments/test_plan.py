@@ -333,7 +333,7 @@ def test_the_plan_manager_locks_a_period(login):
     client = login("Plan manager")
     page = client.get(f"/commitments/periods/{period.year}/Q3/lock/").content.decode()
     assert "0 of 0 commitments are updated for 2025/26 Q3" in page
-    client.post(f"/commitments/periods/{period.year}/Q3/lock/")
+    client.post(f"/commitments/periods/{period.year}/Q3/lock/", {"lock_version": 1})
     period.refresh_from_db()
     assert period.is_locked
     assert login("SMT lead").post(f"/commitments/periods/{period.year}/Q3/open/").status_code == 403

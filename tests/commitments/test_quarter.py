@@ -176,7 +176,8 @@ def test_opening_the_next_period_asks_for_its_deadline_suggesting_two_weeks_in(l
     client = login("Plan manager")
     page = client.get("/commitments/periods/add/").content.decode()
     assert "Open 2025/26 Q4" in page and 'value="2026-01-15"' in page
-    assert client.post("/commitments/periods/add/", {"update_deadline": ""}).status_code == 302
+    data = {"update_deadline": "", "quarter": "2025/26 Q4", "lock_version": 0}
+    assert client.post("/commitments/periods/add/", data).status_code == 302
     assert Period.objects.last().update_deadline is None
 
 
@@ -189,7 +190,7 @@ def test_locking_shows_how_many_are_updated_and_who_has_not(login):
             make_status(commitment, period)
     page = login("Plan manager").get("/commitments/periods/2025/Q3/lock/").content.decode()
     assert "1 of 3 commitments are updated for 2025/26 Q3" in page
-    assert "Dana Director: 1 of 3" in page
+    assert "Dana Director has updated 1 of 3" in page
 
 
 def test_reopening_a_period_whose_paper_is_published_warns(login):

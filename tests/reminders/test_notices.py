@@ -138,7 +138,10 @@ def test_opening_a_period_tells_every_lead_the_deadline(smtp):
     manager = make_user("Plan manager", username="priya", email="priya@opcc.example")
     client = Client()
     client.force_login(manager)
-    client.post("/commitments/periods/add/", {"update_deadline": "2026-01-15"})
+    client.post(
+        "/commitments/periods/add/",
+        {"update_deadline": "2026-01-15", "quarter": "2025/26 Q4", "lock_version": 0},
+    )
     with on("2026-01-02", hour=3):
         assert send() is None
     assert sorted(a for m in smtp.handler.messages for a in m.recipients) == [

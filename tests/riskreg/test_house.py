@@ -25,3 +25,15 @@ def test_no_function_is_over_40_lines_and_no_view_over_30():
         if lines > limit:
             too_long.append(f"{path}:{node.lineno} {node.name}() has {lines} lines (> {limit})")
     assert too_long == []
+
+
+def test_no_template_comment_spans_lines_where_django_would_print_it():
+    """Django ends a {# #} comment at its line's end: a longer one is printed to the page."""
+    spanning = []
+    for path in sorted(ROOT.rglob("templates/**/*.html")):
+        if ".venv" in path.parts:
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            if "{#" in line and "#}" not in line[line.index("{#") :]:
+                spanning.append(f"{path.relative_to(ROOT)}:{number}")
+    assert spanning == []

@@ -116,3 +116,12 @@ def test_behind_a_proxy_riskreg_refuses_to_start_without_knowing_the_proxys_addr
     assert "DJANGO_TRUSTED_PROXIES: 'proxy.local' is not an IP address" in bad.stderr
     good = run_settings({**env, "DJANGO_TRUSTED_PROXIES": "10.0.0.2, 172.16.0.0/12"})
     assert good.returncode == 0, good.stderr
+
+
+def test_changing_the_case_of_a_username_does_not_escape_the_lockout(behind_the_proxy):
+    attacker = through_the_proxy("203.0.113.5")
+    for name in ("victor", "VICTOR", "Victor", "vIctor", "viCtor"):
+        attacker.post(reverse("login"), {"login": name, "password": "wrong"})
+    for name in ("victor", "VICTOR", "victoR"):
+        response = attacker.post(reverse("login"), {"login": name, "password": PASSWORD})
+        assert response.status_code == 429, name

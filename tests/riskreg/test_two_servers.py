@@ -98,7 +98,7 @@ def test_a_paper_published_on_one_server_is_downloaded_from_the_other(servers, r
     browser = Browser()
     log_in(browser, b, a, "cfo")
     publish = reverse("reports:publish", args=[paper.pk])
-    fields = Forms(browser.get(b, reverse("reports:list")).text).hidden(action=publish)
+    fields = Forms(browser.get(b, publish).text).hidden(action=publish)
     assert browser.post(a, publish, fields).status_code == 302
     pdf = browser.get(b, reverse("reports:pdf", args=[paper.pk]))
     assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")

@@ -31,7 +31,12 @@ class Command(BaseCommand):
         paper = period.papers.order_by("-version").first() or Paper.start(period)
         paper.meeting_date = meeting_date or paper.meeting_date
         paper.agenda_item = agenda_item or paper.agenda_item
-        if paper.is_published and not (meeting_date or agenda_item):
+        if paper.is_published:
+            if meeting_date or agenda_item:
+                raise CommandError(
+                    f"{paper} is published: its PDF is written as it was published, and "
+                    "--meeting-date and --agenda-item cannot change it."
+                )
             output.write_bytes(bytes(paper.pdf))
             self.stdout.write(f"Wrote the published {paper} to {output}")
             return

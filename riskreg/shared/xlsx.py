@@ -41,8 +41,16 @@ MAX_STYLES = 65_000  # cell styles, and number formats; Excel's own limit is 64,
 MAX_DEPTH = 50
 MAX_TOKEN_BYTES = 1024 * 1024  # XML read without a single event: one giant tag or comment
 CHUNK_BYTES = 64 * 1024
-NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-REFERENCE = re.compile(r"([A-Z]{1,3})(\d{1,7})")
+NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+REFERENCE = re.compile(r"([A-Z]{1,3})(\d{1,7})", re.ASCII)
+
+def whole(text: str, otherwise: int) -> int:
+    """`text` as a whole number of at most nine digits 0-9, else `otherwise`. (str.isdigit()
+    also takes ² and other digits int() refuses, and int() refuses very long numbers.)"""
+    if text.isascii() and text.isdigit() and len(text) < 10:
+        return int(text)
+    return otherwise
+
 
 # What reading a damaged part can raise, beyond expat's own error.
 DAMAGE = (
@@ -214,7 +222,7 @@ class Styles(Part):
     def start(self, name, attrs):
         attrs = attributes(attrs)
         number = attrs.get("numFmtId", "")
-        number = int(number) if number.isdigit() and len(number) < 10 else -1
+        number = whole(number, -1)
         if name == "numFmt":
             self.formats += 1
             at_most(self.formats, MAX_STYLES, "number formats")
@@ -317,9 +325,9 @@ class Sheet(Part):
     def open_row(self, number: str | None) -> None:
         if number is None:
             number = str(self.row + 1)
-        if not number.isdigit() or int(number) <= self.row:
+        if whole(number, -1) <= self.row:
             self.refuse(f"the next row is numbered {shown(number)}, out of order")
-        self.row = int(number)
+        self.row = whole(number, -1)
         if self.row > MAX_ROWS:
             raise SheetRefused(
                 f"Sheet '{self.name}' has over {MAX_ROWS:,} rows, so it was refused."
@@ -333,13 +341,13 @@ class Sheet(Part):
             column = self.column + 1
         else:
             match = REFERENCE.fullmatch(reference.upper())
-            if match is None or int(match[2]) != self.row:
+            if match is None or whole(match[2], -1) != self.row:
                 self.refuse(f"{shown(reference)} is not a cell of this row")
             column = column_number(match[1])
         self.cell, self.column = Cell(column), column
         self.kind = attrs.get("t", "n")
         style = attrs.get("s", "0")
-        self.style = int(style) if style.isdigit() else 0
+        self.style = whole(style, 0)
         self.formula, self.value, self.inline = False, None, None
 
     def close_cell(self) -> None:
@@ -481,8 +489,8 @@ class Workbook:
             return self.number(text, style)
         if kind == "s":
             index = text.strip()
-            if index.isdigit() and int(index) < len(self.shared_strings):
-                return self.shared_strings[int(index)], ""
+            if 0 <= whole(index, -1) < len(self.shared_strings):
+                return self.shared_strings[whole(index, -1)], ""
             return None, f"shared string {index[:20]} does not exist in this workbook"
         if kind == "str":
             return text, ""

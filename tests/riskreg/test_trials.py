@@ -263,3 +263,31 @@ def test_a_paper_is_published_with_missing_data_only_when_the_author_says_so(log
     client.post(f"/papers/{paper.pk}/publish/", {**data, "despite_gaps": "on"})
     assert Paper.objects.get().is_published
     assert make_person
+
+
+@pytest.mark.parametrize(
+    "row",
+    [
+        '<row r="²"><c r="A2" t="inlineStr"><is><t>1</t></is></c></row>',
+        '<row r="' + "9" * 5000 + '"><c t="inlineStr"><is><t>1</t></is></c></row>',
+        '<row r="2"><c r="A2" s="²" t="inlineStr"><is><t>1</t></is></c></row>',
+        '<row r="2"><c r="A2" t="s"><v>²</v></c></row>',
+        '<row r="2"><c r="A²" t="inlineStr"><is><t>1</t></is></c></row>',
+    ],
+)
+def test_odd_digits_in_a_workbook_are_a_problem_not_a_server_error(login, row):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.xlsx import sheet_xml, workbook
+
+    header = (
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>Ref</t></is></c>'
+        '<c r="B1" t="inlineStr"><is><t>Policy Area</t></is></c></row>'
+    )
+    data = workbook({"Commitments": sheet_xml(header + row)})
+    client = login("Plan manager")
+    response = client.post("/commitments/import/", {"workbook": SimpleUploadedFile("p.xlsx", data)})
+    assert response.status_code == 200
+    assert "The workbook was not imported" in response.content.decode() or (
+        "is not a readable Excel workbook" in response.content.decode()
+    )

@@ -1,9 +1,6 @@
-from django.urls import path, register_converter
+from django.urls import path
 
 from registers import views
-from riskreg.shared.refs import RefConverter
-
-register_converter(RefConverter, "ref")
 
 app_name = "registers"
 urlpatterns = [

@@ -2,12 +2,15 @@ from allauth.account import views as account_views
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.views.generic import RedirectView
 
 from riskreg import views
+from riskreg.shared.refs import RefConverter
 
 handler403 = views.permission_denied
+# <ref:...> in every app's URLs: registered once, before the apps' URLconfs are included.
+register_converter(RefConverter, "ref")
 
 # The admin has no login of its own: /login/ with its second factor is the one door.
 admin.site.login = secure_admin_login(admin.site.login)

@@ -44,6 +44,7 @@ CHUNK_BYTES = 64 * 1024
 NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 REFERENCE = re.compile(r"([A-Z]{1,3})(\d{1,7})", re.ASCII)
 
+
 def whole(text: str, otherwise: int) -> int:
     """`text` as a whole number of at most nine digits 0-9, else `otherwise`. (str.isdigit()
     also takes ² and other digits int() refuses, and int() refuses very long numbers.)"""

@@ -24,6 +24,7 @@ def test_an_officer_raises_a_likelihood_and_sees_it_on_the_heat_map_and_in_histo
     page.goto(f"{demo_site}/risks/OPCC-R05/")
     page.get_by_role("link", name="Review for 2025/26 Q3").click()
     page.get_by_label("Likelihood").select_option(label="Likely")
+    page.get_by_label("Commentary").fill("Funding is now less certain.")
     page.get_by_role("button", name="Save review").click()
     expect(
         page.get_by_text("2025/26 Q3 review of OPCC-R05 saved: score 12, Medium.")
@@ -75,7 +76,7 @@ def test_the_cfo_drafts_previews_publishes_and_downloads_the_paper(demo_site, pa
     expect(page.get_by_text("20 of the 356 individual deliverables")).to_be_visible()
     page.go_back()
     page.get_by_role("link", name="Back to papers").click()
-    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("link", name="Publish 2025/26 Q3 version 1").click()
     page.get_by_role("button", name="Publish 2025/26 Q3 version 1").click()
     expect(page.get_by_text("Published Risk Management Update 2025/26 Q3 v1")).to_be_visible()
     with page.expect_download() as download:

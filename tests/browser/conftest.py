@@ -19,6 +19,9 @@ ARGS = [
     "--disable-sync",
 ]
 PASSWORD = "browser-test-password"
+AXE = (Path(__file__).parent / "vendor" / "axe-core-4.14.1" / "axe.min.js").read_text()
+TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+RUN_AXE = "t => axe.run(document, {runOnly: {type: 'tag', values: t}, resultTypes: ['violations']})"
 
 
 @pytest.fixture(scope="session")
@@ -58,6 +61,17 @@ def page(browser):
     page.set_default_timeout(15_000)
     yield page
     context.close()
+
+
+def axe_violations(target, where: str) -> list[str]:
+    """axe-core's WCAG 2.2 AA violations in a page or frame as it is now, a line each.
+    A context can load axe once for all its pages with context.add_init_script(AXE)."""
+    if not target.evaluate("'axe' in window"):
+        target.evaluate(AXE)
+    result = target.evaluate(RUN_AXE, TAGS)
+    return [
+        f"{where}: {v['id']} {[n['target'] for n in v['nodes'][:3]]}" for v in result["violations"]
+    ]
 
 
 def log_in(page, base: str, username: str) -> None:

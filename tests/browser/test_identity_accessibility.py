@@ -3,19 +3,14 @@
 import pyotp
 import pytest
 
-from tests.browser.conftest import PASSWORD, log_in
-from tests.browser.test_accessibility import AXE, TAGS
+from tests.browser.conftest import PASSWORD, axe_violations, log_in
 
 pytestmark = pytest.mark.browser
 WIDTHS = [1280, 320]
 
 
-def axe_violations(page, label: str) -> list[str]:
-    page.evaluate(AXE)
-    result = page.evaluate("t => axe.run(document, {runOnly: {type: 'tag', values: t}})", TAGS)
-    found = [
-        f"{label}: {v['id']} {[n['target'] for n in v['nodes'][:3]]}" for v in result["violations"]
-    ]
+def violations(page, label: str) -> list[str]:
+    found = axe_violations(page, label)
     overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth + 1")
     return found + ([f"{label}: wider than the window"] if overflow else [])
 
@@ -31,7 +26,7 @@ def anonymous_pages(page, base: str) -> list[str]:
         "/account/oidc/sso/login/callback/?state=nothing&code=nothing",
     ]:
         page.goto(base + url)
-        found += axe_violations(page, url)
+        found += violations(page, url)
     return found
 
 
@@ -39,16 +34,16 @@ def signed_in_pages(page, base: str) -> list[str]:
     """The enforced set-up of a Plan manager, step by step, then the code prompt."""
     log_in(page, base, "plan.manager")
     page.goto(base + "/account/")
-    found = axe_violations(page, "account with set-up due")
+    found = violations(page, "account with set-up due")
     page.get_by_role("link", name="Set up an authenticator app").click()
-    found += axe_violations(page, "confirm your password")
+    found += violations(page, "confirm your password")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Confirm").click()
-    found += axe_violations(page, "authenticator app set-up")
+    found += violations(page, "authenticator app set-up")
     secret = page.locator("#authenticator_secret").input_value()
     page.get_by_label("Authenticator code").fill(pyotp.TOTP(secret).now())
     page.get_by_role("button", name="Activate").click()
-    found += axe_violations(page, "recovery codes")
+    found += violations(page, "recovery codes")
     for url in [
         "/account/",
         "/account/password/change/",
@@ -56,7 +51,7 @@ def signed_in_pages(page, base: str) -> list[str]:
         "/account/2fa/webauthn/",
     ]:
         page.goto(base + url)
-        found += axe_violations(page, url)
+        found += violations(page, url)
     menu = page.get_by_role("button", name="Show navigation")
     if menu.is_visible():  # 320 px: the menu is folded
         menu.click()
@@ -64,7 +59,7 @@ def signed_in_pages(page, base: str) -> list[str]:
     page.get_by_label("Username").fill("plan.manager")
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    return found + axe_violations(page, "second-factor prompt")
+    return found + violations(page, "second-factor prompt")
 
 
 def test_the_identity_pages_have_no_axe_violations_fit_320_px_and_break_no_csp_rule(

@@ -11,8 +11,7 @@ import pytest
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from tests.browser.conftest import log_in
-from tests.browser.test_accessibility import AXE, TAGS
+from tests.browser.conftest import axe_violations, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -27,7 +26,7 @@ class Checked:
     def look(self, page, username: str) -> None:
         url = page.url.removeprefix(self.base)
         self.seen.setdefault(username, set()).add(url)
-        self.violations += axe(page, f"{username} 1280px {url}")
+        self.violations += axe_violations(page, f"{username} 1280px {url}")
 
     def at_320(self) -> None:
         for username, urls in self.seen.items():
@@ -39,16 +38,8 @@ class Checked:
                 width = page.evaluate("document.documentElement.scrollWidth")
                 if width > 320:
                     self.violations.append(f"{username} 320px {url}: {width} px wide")
-                self.violations += axe(page, f"{username} 320px {url}")
+                self.violations += axe_violations(page, f"{username} 320px {url}")
             context.close()
-
-
-def axe(page, where: str) -> list[str]:
-    page.evaluate(AXE)
-    result = page.evaluate("t => axe.run(document, {runOnly: {type: 'tag', values: t}})", TAGS)
-    return [
-        f"{where}: {v['id']} {[n['target'] for n in v['nodes'][:2]]}" for v in result["violations"]
-    ]
 
 
 def new_page(browser, base: str, username: str):

@@ -5,18 +5,9 @@ import pytest
 from django.contrib.auth.models import User
 
 from riskreg.reminders.models import EmailChoice
-from tests.browser.conftest import log_in
-from tests.browser.test_accessibility import AXE, TAGS
+from tests.browser.conftest import axe_violations, log_in
 
 pytestmark = pytest.mark.browser
-
-
-def axe_violations(frame) -> list[str]:
-    frame.evaluate(AXE)
-    result = frame.evaluate(
-        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS
-    )
-    return [f"{v['id']} {[n['target'] for n in v['nodes'][:3]]}" for v in result["violations"]]
 
 
 @pytest.mark.parametrize("width", [1280, 320])
@@ -36,8 +27,8 @@ def test_the_plan_manager_previews_a_digest_rendered_as_the_email_is(demo_site, 
     email = next(
         f for f in page.frames if f.url.endswith(page.url.split("?")[1]) and f != page.main_frame
     )
-    assert axe_violations(page) == []
-    assert axe_violations(email) == []
+    assert axe_violations(page, "the preview page") == []
+    assert axe_violations(email, "the e-mail") == []
     assert blocked == []
     context.close()
 

@@ -19,7 +19,10 @@ from tests.factories import make_period, make_user
 from tests.riskreg.test_uploads import plan_workbook_with_a_change, rag_of_60
 from tests.servers import PASSWORD, Browser, Forms, database_url, start_server, stop_server
 
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("real_password_hashing"),  # the servers hash as deployed
+]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

@@ -261,6 +261,15 @@ def test_each_home_page_says_what_needs_that_person(login):
     assert "1 commitment still without a 2025/26 Q3 status" in author
 
 
+def test_a_lead_of_no_commitment_is_told_so_and_an_administrator_sees_no_such_card(login):
+    make_period()
+    lead = login("SMT lead").get("/").content.decode()
+    assert "No commitment names you as its SMT lead yet." in lead
+    assert "0 of 0" not in lead and "All done" not in lead
+    admin = login(is_superuser=True, is_staff=True).get("/").content.decode()
+    assert "Your commitments" not in admin and "The plan for 2025/26 Q3" in admin
+
+
 def test_the_register_filters_risks_not_reviewed_this_period(login):
     q3 = make_period()
     reviewed, unreviewed = make_risk(title="Reviewed one"), make_risk(title="Unreviewed one")

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from commitments.models import Commitment, Period, Person, PolicyArea, QuarterlyStatus
-from riskreg.shared.admin import HistoryAdmin, RecordAdmin
+from riskreg.shared.admin import RecordAdmin
 
 
 @admin.register(Person)
@@ -12,8 +12,11 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Period)
-class PeriodAdmin(HistoryAdmin):
+class PeriodAdmin(RecordAdmin):
     list_display = ["__str__", "state", "update_deadline"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return ["year", "number"] if obj else []  # see Period.check_rules
 
 
 @admin.register(PolicyArea)

@@ -158,6 +158,20 @@ class Period(Record):
     def previous(self) -> "Period | None":
         return Period.objects.for_quarter(self.quarter.previous)
 
+    def check_rules(self, *, deleting: bool = False, lock: bool = True) -> None:
+        """A period is its quarter: once saved, its year and number stay. Changed, they
+        would move every status, review and paper of the period to another quarter."""
+        if self.pk is None or deleting:
+            return
+        stored = Period.objects.filter(pk=self.pk)
+        stored = (stored.select_for_update() if lock else stored).values_list("year", "number")
+        before = stored.first()
+        if before is not None and before != (self.year, self.number):
+            raise ValidationError(
+                f"{Quarter(*before)} cannot become another quarter: a period's quarter never "
+                "changes. Open the period you need instead."
+            )
+
     def check_open(self) -> None:
         if self.is_locked:
             raise ValidationError(

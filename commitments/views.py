@@ -11,6 +11,7 @@ from commitments.exporters import export_plan
 from commitments.forms import CommitmentFilterForm, CommitmentForm, PeriodForm, StatusForm
 from commitments.importers import import_plan
 from commitments.models import Commitment, Period, Person, QuarterlyStatus
+from riskreg.shared.forms import STALE_FORM, posted_version
 from riskreg.shared.history import page_of_changes
 from riskreg.shared.uploads import accepts_workbook, upload_flow
 from riskreg.shared.workbooks import xlsx_response
@@ -93,9 +94,9 @@ def commitment_edit(request, ref):
     if request.method == "POST" and form.is_valid() and form.save_or_explain():
         messages.success(request, f"Commitment {commitment.ref} saved.")
         return redirect("commitments:detail", ref=commitment.ref)
-    return render(
-        request, "commitments/commitment_form.html", {"form": form, "commitment": commitment}
-    )
+    # The page names the stored ref: a refused one is on the form, not in the links.
+    context = {"form": form, "commitment": commitment, "ref": ref}
+    return render(request, "commitments/commitment_form.html", context)
 
 
 def status_edit(request, ref, year, number):
@@ -214,8 +215,12 @@ def period_change(request, year, number, state):
 
 def change_state(request, period: Period, state: str):
     """Lock or reopen, from the page the user saw (its lock_version): never twice blind."""
+    seen = posted_version(request)
+    if seen is None:
+        messages.error(request, STALE_FORM)
+        return redirect("commitments:periods")
     period.state = Period.State.LOCKED if state == "lock" else Period.State.OPEN
-    period.lock_version = int(request.POST.get("lock_version") or -1)
+    period.lock_version = seen
     try:
         period.save(update_fields=["state"])
     except ValidationError as error:

@@ -21,7 +21,7 @@ from registers.forms import (
 from registers.heatmap import heatmap
 from registers.importers import import_risks
 from registers.models import Action, Control, Issue, Risk, RiskReview
-from riskreg.shared.forms import STALE_FORM
+from riskreg.shared.forms import STALE_FORM, posted_version
 from riskreg.shared.history import page_of_changes
 from riskreg.shared.notices import owner_notice_add
 from riskreg.shared.uploads import accepts_workbook, upload_flow
@@ -112,7 +112,8 @@ def risk_edit(request, ref):
     if request.method == "POST" and form.is_valid() and save_telling_owner(form, request.user):
         messages.success(request, f"Risk {risk.ref} saved.")
         return redirect("registers:detail", ref=risk.ref)
-    return render(request, "registers/risk_form.html", {"form": form, "risk": risk})
+    # The page names the stored ref: a refused one is on the form, not in the links.
+    return render(request, "registers/risk_form.html", {"form": form, "risk": risk, "ref": ref})
 
 
 def save_telling_owner(form, user) -> bool:
@@ -207,11 +208,12 @@ def ended_message(risk: Risk, form: EndRiskForm, issue) -> str:
 @require_POST
 def risk_accept(request, ref):
     risk = get_risk(ref)
-    try:
-        seen = int(request.POST["lock_version"])
-        risk.accept(seen_version=seen)
-    except (KeyError, ValueError):
+    seen = posted_version(request)
+    if seen is None:
         messages.error(request, STALE_FORM)
+        return redirect("registers:detail", ref=risk.ref)
+    try:
+        risk.accept(seen_version=seen)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:

@@ -14,7 +14,7 @@ from reports.forms import NewPaperForm, PaperForm
 from reports.models import DraftRendering, Paper
 from reports.render import html_to_pdf, paper_html
 from reports.services import paper_publish
-from riskreg.shared.forms import STALE_FORM
+from riskreg.shared.forms import STALE_FORM, posted_version
 
 
 def get_paper(pk: int) -> Paper:
@@ -113,14 +113,15 @@ def paper_publish_view(request, pk):
     if request.method != "POST":
         context = {"paper": paper, "gaps": paper.gaps()}
         return render(request, "reports/paper_publish.html", context)
+    seen = posted_version(request)
+    if seen is None:
+        messages.error(request, STALE_FORM)
+        return redirect("reports:list")
     try:
-        seen = int(request.POST["lock_version"])
         despite_gaps = bool(request.POST.get("despite_gaps"))
         paper = paper_publish(
             paper=paper, user=request.user, seen_version=seen, despite_gaps=despite_gaps
         )
-    except (KeyError, ValueError):
-        messages.error(request, STALE_FORM)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("reports:publish", pk=paper.pk)

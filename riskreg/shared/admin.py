@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from simple_history.admin import SimpleHistoryAdmin
 
-from riskreg.shared.forms import RecordForm
+from riskreg.shared.forms import ManyRows, RecordForm
 
 
 class HistoryAdmin(SimpleHistoryAdmin):
@@ -21,6 +21,10 @@ class HistoryAdmin(SimpleHistoryAdmin):
 
     def revert_disabled(self, request, obj=None):
         return True
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        kwargs.setdefault("form_class", ManyRows)
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 class RecordAdmin(HistoryAdmin):

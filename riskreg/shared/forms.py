@@ -9,6 +9,13 @@ from riskreg.shared.records import StaleEdit
 STALE_FORM = "This form is out of date: reload the page and make your change again."
 
 
+def posted_version(request) -> int | None:
+    """The lock_version a page posted back (see Record), or None when it is missing or is
+    not a version number at all: the caller answers STALE_FORM."""
+    value = request.POST.get("lock_version", "")
+    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
+
+
 class DateInput(forms.DateInput):
     """A browser's date box. It shows and posts YYYY-MM-DD, whatever the site's language;
     given 26/03/2026 it shows nothing and posts nothing back."""
@@ -30,12 +37,29 @@ class Prose(forms.CharField):
         return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
 
 
+class ManyRows(forms.ModelMultipleChoiceField):
+    """Django's choice of many rows, refusing a posted value that cannot be a row's id
+    before it reaches the database: SQLite answers a number over 2⁶³ with OverflowError."""
+
+    def _check_values(self, value):
+        for pk in value:
+            if not (str(pk).isascii() and str(pk).isdigit() and len(str(pk)) < 19):
+                raise ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": str(pk)[:40]},
+                )
+        return super()._check_values(value)
+
+
 def formfield(field: models.Field, **kwargs):
     """Model fields as browser fields: dates in date boxes, long text as Prose."""
     if isinstance(field, models.DateField) and not isinstance(field, models.DateTimeField):
         kwargs.setdefault("widget", DateInput)
     if isinstance(field, models.TextField) and not field.choices:
         kwargs.setdefault("form_class", Prose)
+    if isinstance(field, models.ManyToManyField):
+        kwargs.setdefault("form_class", ManyRows)
     return field.formfield(**kwargs)
 
 

@@ -387,3 +387,96 @@ def test_an_ended_risk_takes_no_new_review_control_or_action_from_any_door(login
     workbook = risk_workbook([], [["R1", str(period), 3, 3, ""]])
     assert "Risk R1 is closed" in " ".join(import_risks(workbook).problems)
     assert not RiskReview.objects.exists() and risk.controls.count() == 1
+
+
+# What the attack of 26 November found.
+
+
+def test_a_periods_quarter_never_changes_from_the_model_or_the_admin():
+    period = lock(make_period("2025/26 Q3"))
+    period.year = 2031
+    with pytest.raises(ValidationError, match="a period's quarter never changes"):
+        period.save()
+    client = superuser_client()
+    url = f"/admin/commitments/period/{period.pk}/change/"
+    page = client.get(url).content.decode()
+    assert 'name="year"' not in page and 'name="number"' not in page  # shown, not editable
+    client.post(url, {"year": 2031, "number": 4, "state": "locked", "lock_version": 1})
+    assert str(Period.objects.get(pk=period.pk)) == "2025/26 Q3"
+
+
+def test_a_stale_or_impossible_period_in_the_admin_is_a_message_not_a_500():
+    period = make_period("2025/26 Q3")
+    period.save()  # lock_version 2: a form posting 1 is stale
+    client = superuser_client()
+    url = f"/admin/commitments/period/{period.pk}/change/"
+    stale = client.post(url, {"state": "locked", "lock_version": 1}, follow=True)
+    assert stale.status_code == 200 and "while you were editing it" in stale.content.decode()
+    assert Period.objects.get(pk=period.pk).state == "open"
+    add = client.post(
+        "/admin/commitments/period/add/",
+        {"year": 2099, "number": 1, "state": "open", "lock_version": 0},
+        follow=True,
+    )
+    assert add.status_code == 200 and "2099 is not a year riskreg keeps" in add.content.decode()
+    assert Period.objects.count() == 1
+
+
+@pytest.mark.parametrize("version", ["abc", "1.5", "9" * 30, "-1", ""])
+def test_a_posted_version_that_is_no_version_is_told_to_reload(login, version):
+    period = make_period("2025/26 Q3")
+    risk = make_risk(status="Proposed")
+    paper = Paper.start(period, meeting_date=datetime.date(2026, 3, 26))
+    paper.save()
+    for role, url in [
+        ("Plan manager", "/commitments/periods/2025/Q3/lock/"),
+        ("Risk editor", f"/risks/{risk.ref}/accept/"),
+        ("Report author", f"/papers/{paper.pk}/publish/"),
+    ]:
+        response = login(role).post(url, {"lock_version": version}, follow=True)
+        assert response.status_code == 200, url
+        assert "This form is out of date: reload the page" in response.content.decode(), url
+    assert Period.objects.get().state == "open" and Risk.objects.get().status == "Proposed"
+    assert not Paper.objects.get().is_published
+
+
+def test_a_refused_ref_on_an_edit_form_redraws_the_page_with_the_stored_ref(login):
+    commitment = make_commitment(ref="60")
+    data = {
+        "ref": "PT/1",
+        "policy_area": commitment.policy_area_id,
+        "text": "Changed",
+        "smt_lead": commitment.smt_lead_id,
+        "lock_version": commitment.lock_version,
+    }
+    response = login("Plan manager").post("/commitments/60/edit/", data)
+    assert response.status_code == 200
+    assert 'href="/commitments/60/"' in response.content.decode()
+    assert Commitment.objects.get().ref == "60"
+    risk = make_risk(ref="R1")
+    data = {"ref": "PT/1", "title": "Changed", "category": risk.category, "owner": risk.owner_id}
+    data.update(treatment=risk.treatment, status=risk.status, lock_version=risk.lock_version)
+    response = login("Risk editor").post("/risks/R1/edit/", data)
+    assert response.status_code == 200 and 'href="/risks/R1/"' in response.content.decode()
+    assert Risk.objects.get().ref == "R1"
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "9223372036854775808", "x"])
+def test_a_number_too_big_for_an_id_in_a_choice_of_many_is_refused_on_the_form(login, value):
+    risk = make_risk(ref="R1")
+    data = {
+        "ref": "R1",
+        "title": "Changed",
+        "category": risk.category,
+        "owner": risk.owner_id,
+        "treatment": risk.treatment,
+        "status": risk.status,
+        "commitments": [value],
+        "lock_version": risk.lock_version,
+    }
+    response = login("Risk editor").post("/risks/R1/edit/", data)
+    assert response.status_code == 200
+    assert "is not one of the available choices" in response.content.decode()
+    admin = superuser_client().post(f"/admin/registers/risk/{risk.pk}/change/", data)
+    assert admin.status_code == 200
+    assert Risk.objects.get().title == "Risk R1"

@@ -220,14 +220,18 @@ def names_of(people: People, areas: dict) -> dict:
 
 
 def plan_statuses(rows: list[StatusRow], commitments: dict, result, user, lock: bool):
-    periods = {p.quarter: p for p in Period.objects.all()}
+    periods = new_periods({row.quarter for row in rows}, user)
     stored = QuarterlyStatus.objects.select_for_update() if lock else QuarterlyStatus.objects
     existing = {(s.commitment_id, s.period_id): s for s in stored.all()}
     upsert = Upsert(QuarterlyStatus, ["rag", "update", "red_for_resourcing"], result)
     touched = set()
     for row in rows:
-        period = periods.get(row.quarter) or new_period(row.quarter, user)
-        periods[row.quarter] = period
+        period = periods.get(row.quarter)
+        if isinstance(period, str):
+            result.problems.append(
+                f"Sheet 'Quarterly Status', row {row.row}, column 'Quarter': {period}"
+            )
+            continue
         commitment = commitments[row.ref]
         status = existing.get((commitment.pk, period.pk))
         values = {
@@ -244,13 +248,29 @@ def plan_statuses(rows: list[StatusRow], commitments: dict, result, user, lock: 
     return upsert
 
 
-def new_period(quarter: Quarter, user) -> Period:
-    """The plan import may name periods that do not exist yet (a new installation loading
-    its history): only a plan manager runs it, and periods are the plan manager's."""
-    period = Period(year=quarter.year, number=quarter.number)
-    period._history_user = user
-    period.save()
-    return period
+def new_periods(quarters: set[Quarter], user) -> dict[Quarter, "Period | str"]:
+    """Every period the rows name: stored ones, and new ones before the current period,
+    made in order (a new installation loading its history: only a plan manager runs the
+    plan import, and periods are theirs). A later one is opened from Periods, with its
+    deadline and notice; in its place, and in place of one refused, is why."""
+    periods: dict = {p.quarter: p for p in Period.objects.all()}
+    latest = max(periods, default=None)
+    for quarter in sorted(quarters - set(periods)):
+        if latest and quarter > latest:
+            periods[quarter] = (
+                f"{quarter} is after the current period, {latest}: open it from Periods, "
+                "with its update deadline, then import its statuses."
+            )
+            continue
+        period = Period(year=quarter.year, number=quarter.number)
+        period._history_user = user
+        try:
+            period.save()
+        except ValidationError as error:
+            periods[quarter] = " ".join(error.messages)
+        else:
+            periods[quarter] = period
+    return periods
 
 
 def refuse_if_locked(period: Period, sheet: str, row: int, result: ImportResult) -> None:

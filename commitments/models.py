@@ -160,8 +160,17 @@ class Period(Record):
 
     def check_rules(self, *, deleting: bool = False, lock: bool = True) -> None:
         """A period is its quarter: once saved, its year and number stay. Changed, they
-        would move every status, review and paper of the period to another quarter."""
-        if self.pk is None or deleting:
+        would move every status, review and paper of the period to another quarter.
+        A new period after the current one is the quarter that follows it: none is skipped."""
+        if self.pk is None:
+            latest = Period.objects.current()
+            if latest and self.quarter > latest.quarter and self.quarter != latest.quarter.next:
+                raise ValidationError(
+                    f"The next period to open is {latest.quarter.next}, not {self.quarter}: "
+                    "periods are opened one quarter at a time."
+                )
+            return
+        if deleting:
             return
         stored = Period.objects.filter(pk=self.pk)
         stored = (stored.select_for_update() if lock else stored).values_list("year", "number")

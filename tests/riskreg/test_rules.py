@@ -9,12 +9,14 @@ from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.test import Client
 
+from commitments.importers import import_plan
 from commitments.models import Commitment, Period, QuarterlyStatus
 from registers.importers import import_risks
 from registers.models import Action, Control, Risk, RiskReview
 from reports.models import Paper
 from reports.services import paper_publish
 from riskreg.shared.records import StaleEdit
+from tests.commitments.test_plan import plan_workbook
 from tests.factories import (
     lock,
     make_commitment,
@@ -480,3 +482,35 @@ def test_a_number_too_big_for_an_id_in_a_choice_of_many_is_refused_on_the_form(l
     admin = superuser_client().post(f"/admin/registers/risk/{risk.pk}/change/", data)
     assert admin.status_code == 200
     assert Risk.objects.get().title == "Risk R1"
+
+
+def test_a_plan_import_adds_past_periods_but_never_one_after_the_current():
+    make_period("2025/26 Q2")
+    commitments = [["1", "Partnerships", "Work with partners", "Sam Lead", None]]
+    rows = [["1", "2026/27 Q1", "Red", "x", "No"], ["1", "2024/25 Q4", "Green", None, "No"]]
+    result = import_plan(plan_workbook(commitments, rows), add_people=True)
+    assert result.problems == [
+        "Sheet 'Quarterly Status', row 2, column 'Quarter': 2026/27 Q1 is after the current "
+        "period, 2025/26 Q2: open it from Periods, with its update deadline, then import its "
+        "statuses."
+    ]
+    assert [str(p) for p in Period.objects.all()] == ["2025/26 Q2"]
+    del rows[0]
+    assert import_plan(plan_workbook(commitments, rows), add_people=True).ok
+    assert [str(p) for p in Period.objects.all()] == ["2024/25 Q4", "2025/26 Q2"]
+
+
+def test_a_new_period_after_the_current_is_the_next_quarter_from_every_door():
+    make_period("2025/26 Q2")
+    with pytest.raises(ValidationError, match="The next period to open is 2025/26 Q3"):
+        Period(year=2026, number=1).save()
+    add = superuser_client().post(
+        "/admin/commitments/period/add/",
+        {"year": 2026, "number": 1, "state": "open", "lock_version": 0},
+        follow=True,
+    )
+    assert "The next period to open is 2025/26 Q3" in add.content.decode()
+    assert [str(p) for p in Period.objects.all()] == ["2025/26 Q2"]
+    Period(year=2025, number=3).save()
+    Period(year=2024, number=1).save()  # history: any earlier quarter
+    assert Period.objects.count() == 3

@@ -105,12 +105,20 @@ class StatusForm(RecordForm):
 
 
 class PeriodForm(RecordForm):
-    """The update deadline the plan manager sets when a period opens, and can change."""
+    """The update deadline the plan manager sets when a period opens, and can change: never
+    to none, as lateness and reminders count from it."""
 
     class Meta(RecordForm.Meta):
         model = Period
         fields = ["update_deadline"]
         labels = {"update_deadline": "Update deadline"}
+        error_messages = {
+            "update_deadline": {"required": "Give the date leads should update by."}
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["update_deadline"].required = True
 
 
 class CommitmentForm(RecordForm):

@@ -157,7 +157,11 @@ def review_edit(request, ref):
 def why_not_reviewable(risk: Risk, period: Period | None) -> str:
     if risk.has_ended:
         return f"it is {risk.status.lower()}."
-    return "no period is open." if period is None or period.is_locked else ""
+    if period is None:
+        return "no period is open yet."
+    if period.is_locked:
+        return f"{period} is locked. Reviews go to the next period once the plan manager opens it."
+    return ""
 
 
 def previous_of(risk: Risk, period: Period):

@@ -177,8 +177,28 @@ def test_opening_the_next_period_asks_for_its_deadline_suggesting_two_weeks_in(l
     page = client.get("/commitments/periods/add/").content.decode()
     assert "Open 2025/26 Q4" in page and 'value="2026-01-15"' in page
     data = {"update_deadline": "", "quarter": "2025/26 Q4", "lock_version": 0}
+    refused = client.post("/commitments/periods/add/", data)
+    assert "Give the date leads should update by." in refused.content.decode()
+    assert Period.objects.count() == 1  # a period without a deadline is never late
+    data["update_deadline"] = "2026-01-20"
     assert client.post("/commitments/periods/add/", data).status_code == 302
-    assert Period.objects.last().update_deadline is None
+    assert Period.objects.last().update_deadline == datetime.date(2026, 1, 20)
+    deadline = client.post(
+        "/commitments/periods/2025/Q4/deadline/", {"update_deadline": "", "lock_version": 1}
+    )
+    assert "Give the date leads should update by." in deadline.content.decode()
+    assert Period.objects.last().update_deadline == datetime.date(2026, 1, 20)
+
+
+def test_a_risk_in_a_locked_current_period_says_why_it_cannot_be_reviewed(login):
+    lock(make_period("2025/26 Q4"))
+    risk = make_risk(ref="OPCC-R05")
+    response = login("Risk editor").get("/risks/OPCC-R05/review/", follow=True)
+    assert (
+        "OPCC-R05 cannot be reviewed: 2025/26 Q4 is locked. Reviews go to the next period once "
+        "the plan manager opens it." in response.content.decode()
+    )
+    assert not risk.reviews.exists()
 
 
 def test_locking_shows_how_many_are_updated_and_who_has_not(login):

@@ -112,9 +112,7 @@ class PeriodForm(RecordForm):
         model = Period
         fields = ["update_deadline"]
         labels = {"update_deadline": "Update deadline"}
-        error_messages = {
-            "update_deadline": {"required": "Give the date leads should update by."}
-        }
+        error_messages = {"update_deadline": {"required": "Give the date leads should update by."}}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -16,7 +16,7 @@ from commitments.models import (
     resourcing_problem,
 )
 from commitments.periods import Quarter
-from riskreg.shared.imports import ImportResult, People, Upsert, checked
+from riskreg.shared.imports import ImportResult, People, Upsert, check_ref_case, checked
 from riskreg.shared.workbooks import Problems, Row, choice, open_workbook, read_sheet, require
 
 COMMITMENT_COLUMNS = [
@@ -87,7 +87,9 @@ def check_plan(data: bytes) -> tuple[list[CommitmentRow], list[StatusRow], Probl
     )
     commitments = [check_commitment(row, problems) for row in commitment_rows]
     refs = duplicates(commitment_rows, commitments, lambda c: c.ref, "Ref", problems)
-    known = refs | set(Commitment.objects.values_list("ref", flat=True))
+    stored = set(Commitment.objects.values_list("ref", flat=True))
+    check_ref_case(commitment_rows, [c.ref for c in commitments], stored, problems)
+    known = refs | stored
     statuses = [check_status(row, known, problems) for row in status_rows]
     duplicates(status_rows, statuses, lambda s: (s.ref, s.quarter), "Quarter", problems)
     return commitments, statuses, problems

@@ -4,12 +4,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import OuterRef, Q, Subquery, Value
+from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
 from commitments.periods import Quarter
 from riskreg.shared.notices import Kind, notice_add
 from riskreg.shared.records import Record, RecordQuerySet
-from riskreg.shared.refs import REF_FORMAT, REF_PATTERN, validate_ref
+from riskreg.shared.refs import REF_FORMAT, REF_PATTERN, REF_TAKEN, validate_ref
 from riskreg.shared.texts import TEXT
 
 
@@ -298,7 +299,12 @@ class Commitment(Record):
                 condition=Q(ref__regex=REF_PATTERN),
                 name="commitment_ref_format",
                 violation_error_message=REF_FORMAT,
-            )
+            ),
+            models.UniqueConstraint(
+                Lower("ref"),
+                name="commitment_ref_whatever_its_case",
+                violation_error_message=REF_TAKEN,
+            ),
         ]
 
     def __str__(self) -> str:

@@ -13,7 +13,7 @@ from django.db import transaction
 from commitments.importers import duplicates, locked_meanwhile, parse_quarter, refuse_if_locked
 from commitments.models import Period, Person
 from registers.models import Action, Control, Issue, Risk, RiskReview
-from riskreg.shared.imports import ImportResult, People, Upsert, checked
+from riskreg.shared.imports import ImportResult, People, Upsert, check_ref_case, checked
 from riskreg.shared.notices import owner_notice_add
 from riskreg.shared.workbooks import (
     Problems,
@@ -74,7 +74,9 @@ def check_risks(data: bytes) -> tuple[Sheets, Problems]:
     action_rows = sheet("Actions", ACTION_COLUMNS, ["Ref", "Action"])
     sheets = Sheets(risks=[(row.number, check_risk(row, problems)) for row in risk_rows])
     refs = duplicates(risk_rows, [v for _, v in sheets.risks], lambda v: v["ref"], "Ref", problems)
-    known = refs | set(Risk.objects.values_list("ref", flat=True))
+    stored = set(Risk.objects.values_list("ref", flat=True))
+    check_ref_case(risk_rows, [v["ref"] for _, v in sheets.risks], stored, problems)
+    known = refs | stored
     sheets.reviews = [(row.number, check_review(row, known, problems)) for row in review_rows]
     reviews = [v for _, v in sheets.reviews]
     duplicates(review_rows, reviews, lambda v: (v["ref"], v["quarter"]), "Quarter", problems)
@@ -231,13 +233,16 @@ class Writer:
             owner = self.people.get(name, "Risks", number, "Owner")
             values = {k: v for k, v in values.items() if k not in ("ref", "owner")}
             stored = self.risks.get(ref)
-            before = stored.status if stored else None
+            before = {f: getattr(stored, f) for f in Risk.REGISTER_FIELDS} if stored else {}
             upsert.add(stored, Risk(ref=ref), {**values, "owner_id": pk_of(owner)}, f"Risk {ref}")
             risk = self.risks[ref] = stored or upsert.created[-1]
+            # The bulk write skips Risk.save(), so its rules are asked here.
             try:
-                risk.check_status_change(before, has_issue=risk.pk in with_issues)
+                risk.check_status_change(before.get("status"), has_issue=risk.pk in with_issues)
+                risk.check_register_dates(before, lock=False)  # periods are locked above
             except ValidationError as error:
-                self.problem("Risks", number, "Status", error.messages[0])
+                column = {"date_identified": "Date Identified", "date_closed": "Date Closed"}
+                self.problem("Risks", number, column.get(error.code, "Status"), error.messages[0])
         upsert.names = {(Person, p.pk): p.name for p in self.people.by_name.values()}
         return upsert
 

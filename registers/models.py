@@ -5,12 +5,13 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch, Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from commitments.models import Commitment, PeriodRecord, Person, PolicyArea
+from commitments.models import Commitment, Period, PeriodRecord, Person, PolicyArea
 from riskreg.shared.records import Record, RecordQuerySet
-from riskreg.shared.refs import REF_FORMAT, REF_PATTERN, validate_ref
+from riskreg.shared.refs import REF_FORMAT, REF_PATTERN, REF_TAKEN, validate_ref
 from riskreg.shared.texts import TEXT
 
 
@@ -171,7 +172,10 @@ class Risk(Record):
                 condition=Q(ref__regex=REF_PATTERN),
                 name="risk_ref_format",
                 violation_error_message=REF_FORMAT,
-            )
+            ),
+            models.UniqueConstraint(
+                Lower("ref"), name="risk_ref_whatever_its_case", violation_error_message=REF_TAKEN
+            ),
         ]
 
     def __str__(self) -> str:
@@ -268,8 +272,32 @@ class Risk(Record):
 
     def check_rules(self, *, deleting: bool = False, lock: bool = True) -> None:
         super().check_rules(deleting=deleting, lock=lock)
-        stored = Risk.objects.filter(pk=self.pk).values_list("status", flat=True).first()
-        self.check_status_change(stored, has_issue=Issue.objects.filter(risk_id=self.pk).exists())
+        stored = Risk.objects.filter(pk=self.pk).values(*self.REGISTER_FIELDS).first() or {}
+        has_issue = Issue.objects.filter(risk_id=self.pk).exists()
+        self.check_status_change(stored.get("status"), has_issue=has_issue)
+        self.check_register_dates(stored, lock=lock)
+
+    REGISTER_FIELDS = ["status", "date_identified", "date_closed"]
+
+    def check_register_dates(self, stored: dict, *, lock: bool) -> None:
+        """The dates that decide which quarters' registers hold the risk (see
+        in_register_at_end_of) are not set into, or moved out of, a locked quarter or
+        one before it: what a locked quarter's register held does not change."""
+        for name in ("date_identified", "date_closed"):
+            days = {stored.get(name), getattr(self, name)}
+            if len(days) == 1:
+                continue  # unchanged
+            earliest = min(day for day in days if day is not None)
+            locked = Period.objects.filter(state=Period.State.LOCKED)
+            for period in locked.select_for_update() if lock else locked:
+                if earliest <= period.quarter.end:
+                    label = self._meta.get_field(name).verbose_name
+                    raise ValidationError(
+                        f"Risk {self.ref}: the {label} cannot be {earliest:%-d %b %Y}, or move "
+                        f"from it, as {period} is locked and what its register held does "
+                        f"not change. Give a date after {period.quarter.end:%-d %b %Y}.",
+                        code=name,  # which field, for an import's message
+                    )
 
     def check_status_change(self, stored: str | None, *, has_issue: bool) -> None:
         """An ended risk is not reopened, and a risk crystallises only with its issue (the

@@ -169,3 +169,21 @@ class Upsert:
             )
         self.result.created += len(self.created)
         self.result.changed += len(self.changed)
+
+
+def check_ref_case(rows: list, refs: list[str], stored, problems) -> None:
+    """A ref written with other capitals than a stored one, or one on an earlier row, is a
+    problem on its cell: a ref is the same whatever its case (the models' constraint)."""
+    seen = {ref.lower(): ref for ref in stored}
+    for row, ref in zip(rows, refs, strict=True):
+        if not ref:
+            continue
+        other = seen.setdefault(ref.lower(), ref)
+        if other != ref:
+            problems.add(
+                row.sheet,
+                row.number,
+                "Ref",
+                f"'{ref}' is {other} with other capitals: a ref is the same whatever its case, "
+                f"so write {other}",
+            )

@@ -10,6 +10,10 @@ REF_FORMAT = (
 )
 
 validate_ref = RegexValidator(REF_PATTERN, REF_FORMAT, code="ref_format")
+# A ref is the same whatever its case: OPCC-R01 and opcc-r01 are one risk (a constraint).
+REF_TAKEN = (
+    "That ref is taken, perhaps written with other capitals: a ref is the same whatever its case."
+)
 
 
 class RefConverter:

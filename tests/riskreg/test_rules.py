@@ -514,3 +514,51 @@ def test_a_new_period_after_the_current_is_the_next_quarter_from_every_door():
     Period(year=2025, number=3).save()
     Period(year=2024, number=1).save()  # history: any earlier quarter
     assert Period.objects.count() == 3
+
+
+def test_a_risks_register_dates_stay_out_of_a_locked_quarter_from_every_door(login):
+    lock(make_period("2025/26 Q1"))
+    make_period("2025/26 Q2")
+    risk = make_risk(ref="R1")
+    risk.status, risk.date_closed, risk.closing_note = "Closed", datetime.date(2025, 4, 2), "x"
+    with pytest.raises(ValidationError, match="2025/26 Q1 is locked"):
+        risk.save()
+    end = {"outcome": "Closed", "date_closed": "2025-04-02", "closing_note": "Done"}
+    end.update(lock_version=Risk.objects.get().lock_version, confirmed="1")
+    page = login("Risk editor").post("/risks/R1/end/", end).content.decode()
+    assert "the date closed cannot be 2 Apr 2025, or move from it, as 2025/26 Q1 is locked" in page
+    owner = Risk.objects.get().owner.name
+    result = import_risks(risk_workbook([["R1", "Risk R1", owner, "Closed", "2025-04-02"]], []))
+    assert result.problems == [
+        "Sheet 'Risks', row 2, column 'Date Closed': Risk R1: the date closed cannot be "
+        "2 Apr 2025, or move from it, as 2025/26 Q1 is locked and what its register held "
+        "does not change. Give a date after 30 Jun 2025."
+    ]
+    end["date_closed"] = "2025-07-02"  # in the open quarter: closed
+    assert login("Risk editor").post("/risks/R1/end/", end).status_code == 302
+    assert Risk.objects.get().status == "Closed"
+
+
+def test_a_ref_is_the_same_whatever_its_case_from_every_door(login):
+    risk = make_risk(ref="OPCC-R01")
+    data = {"ref": "opcc-r01", "title": "Again", "category": risk.category}
+    data.update(owner=risk.owner_id, treatment=risk.treatment, status="Open")
+    page = login("Risk editor").post("/risks/new/", data).content.decode()
+    assert "That ref is taken, perhaps written with other capitals" in page
+    owner = risk.owner.name
+    rows = [["opcc-r01", "Again", owner, "Open"], ["R2", "New", owner, "Open"]]
+    rows.append(["r2", "Newer", owner, "Open"])
+    assert import_risks(risk_workbook(rows, []), add_people=True).problems == [
+        "Sheet 'Risks', row 2, column 'Ref': 'opcc-r01' is OPCC-R01 with other capitals: a ref "
+        "is the same whatever its case, so write OPCC-R01",
+        "Sheet 'Risks', row 4, column 'Ref': 'r2' is R2 with other capitals: a ref is the same "
+        "whatever its case, so write R2",
+    ]
+    make_commitment(ref="12a")
+    plan = plan_workbook([["12A", "Partnerships", "Work", "Sam Lead", None]], [])
+    problems = import_plan(plan, add_people=True).problems
+    assert problems == [
+        "Sheet 'Commitments', row 2, column 'Ref': '12A' is 12a with other capitals: a ref is "
+        "the same whatever its case, so write 12a"
+    ]
+    assert Risk.objects.count() == 1 and Commitment.objects.count() == 1

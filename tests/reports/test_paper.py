@@ -61,6 +61,7 @@ def test_the_demo_paper_pdf_carries_the_reference_counts_refs_and_phrases(demo_p
         "Title: Chief Finance Officer",
         "Office of the Police and Crime Commissioner",
         "Page 1 of",
+        "OPCC-R01 Public trust and confidence in Policing",  # the appendix's ref on one line
     ]:
         assert phrase in text, phrase
 

@@ -2,6 +2,7 @@
 
 import datetime
 import email
+import io
 import re
 import socket
 from email import policy
@@ -9,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import time_machine
 from aiosmtpd.controller import Controller
+from django.core.management import CommandError, call_command
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -75,3 +77,12 @@ def on(day: str, hour: int = 8):
     """Travel to `day` (YYYY-MM-DD) at `hour` o'clock in London, with the clock stopped."""
     when = datetime.datetime.fromisoformat(day).replace(hour=hour, tzinfo=LONDON)
     return time_machine.travel(when, tick=False)
+
+
+def send() -> CommandError | None:
+    """Run send_reminders: None when it succeeds, its error when it exits 1."""
+    try:
+        call_command("send_reminders", stdout=io.StringIO(), stderr=io.StringIO())
+    except CommandError as error:
+        return error
+    return None

@@ -1,31 +1,20 @@
 """send_reminders' daily digests, against a real SMTP server, on frozen days."""
 
 import datetime
-import io
 import re
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.test import Client
 
 from registers.models import Action
 from riskreg.reminders.models import Email, EmailChoice
 from tests.factories import make_commitment, make_period, make_risk, make_status, make_user
-from tests.mail import on
+from tests.mail import on, send
 
 pytestmark = pytest.mark.django_db
 
 DEADLINE = datetime.date(2025, 10, 15)  # a Wednesday; 20 October 2025 is a Monday
-
-
-def send() -> CommandError | None:
-    """Run send_reminders: None when it succeeds, its error when it exits 1."""
-    try:
-        call_command("send_reminders", stdout=io.StringIO(), stderr=io.StringIO())
-    except CommandError as error:
-        return error
-    return None
 
 
 @pytest.fixture

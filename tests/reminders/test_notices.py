@@ -4,7 +4,6 @@ import datetime
 import io
 
 import pytest
-from django.core.management import CommandError, call_command
 from django.test import Client
 
 from commitments.models import Period
@@ -14,17 +13,9 @@ from reports.services import paper_publish
 from riskreg.reminders.models import Email, EmailChoice
 from riskreg.shared.models import Notice
 from tests.factories import make_commitment, make_period, make_person, make_risk, make_user
-from tests.mail import on
+from tests.mail import on, send
 
 pytestmark = pytest.mark.django_db
-
-
-def send() -> CommandError | None:
-    try:
-        call_command("send_reminders", stdout=io.StringIO(), stderr=io.StringIO())
-    except CommandError as error:
-        return error
-    return None
 
 
 @pytest.fixture

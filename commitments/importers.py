@@ -264,7 +264,9 @@ def new_periods(quarters: set[Quarter], user) -> dict[Quarter, "Period | str"]:
                 "with its update deadline, then import its statuses."
             )
             continue
-        period = Period(year=quarter.year, number=quarter.number)
+        period = Period(
+            year=quarter.year, number=quarter.number, update_deadline=quarter.update_due
+        )
         period._history_user = user
         try:
             period.save()

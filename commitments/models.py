@@ -160,26 +160,48 @@ class Period(Record):
         return Period.objects.for_quarter(self.quarter.previous)
 
     def check_rules(self, *, deleting: bool = False, lock: bool = True) -> None:
-        """A period is its quarter: once saved, its year and number stay. Changed, they
-        would move every status, review and paper of the period to another quarter.
-        A new period after the current one is the quarter that follows it: none is skipped."""
-        if self.pk is None:
-            latest = Period.objects.current()
-            if latest and self.quarter > latest.quarter and self.quarter != latest.quarter.next:
+        """A period is its quarter: once saved, its year and number stay (changed, they would
+        move every status, review and paper of it to another quarter). Periods follow one
+        another: a new one after the current is the next quarter, with an update deadline,
+        and only the latest is deleted. A deadline, once given, is moved, never cleared."""
+        latest = Period.objects.current()
+        if deleting:
+            if latest and self.quarter < latest.quarter:
                 raise ValidationError(
-                    f"The next period to open is {latest.quarter.next}, not {self.quarter}: "
-                    "periods are opened one quarter at a time."
+                    f"Only the latest period, {latest}, can be deleted: deleting {self} "
+                    "would leave a gap between quarters."
                 )
             return
-        if deleting:
+        if self.pk is None:
+            self.check_follows(latest)
             return
         stored = Period.objects.filter(pk=self.pk)
-        stored = (stored.select_for_update() if lock else stored).values_list("year", "number")
-        before = stored.first()
-        if before is not None and before != (self.year, self.number):
+        stored = stored.select_for_update() if lock else stored
+        before = stored.values_list("year", "number", "update_deadline").first()
+        if before is None:
+            return
+        if before[:2] != (self.year, self.number):
             raise ValidationError(
-                f"{Quarter(*before)} cannot become another quarter: a period's quarter never "
-                "changes. Open the period you need instead."
+                f"{Quarter(*before[:2])} cannot become another quarter: a period's quarter "
+                "never changes. Open the period you need instead."
+            )
+        if before[2] is not None and self.update_deadline is None:
+            raise ValidationError(
+                f"{self}'s update deadline can be moved but not cleared: leads are late, and "
+                "reminded, by it."
+            )
+
+    def check_follows(self, latest: "Period | None") -> None:
+        if latest is None or self.quarter < latest.quarter:
+            return  # the first period, or one of a new installation's history
+        if self.quarter != latest.quarter.next:
+            raise ValidationError(
+                f"The next period to open is {latest.quarter.next}, not {self.quarter}: "
+                "periods are opened one quarter at a time."
+            )
+        if self.update_deadline is None:
+            raise ValidationError(
+                f"{self} opens with an update deadline: leads are late, and reminded, by it."
             )
 
     def check_open(self) -> None:

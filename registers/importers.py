@@ -239,7 +239,7 @@ class Writer:
             # The bulk write skips Risk.save(), so its rules are asked here.
             try:
                 risk.check_status_change(before.get("status"), has_issue=risk.pk in with_issues)
-                risk.check_register_dates(before, lock=False)  # periods are locked above
+                risk.check_locked_registers(before, lock=False)  # periods are locked above
             except ValidationError as error:
                 column = {"date_identified": "Date Identified", "date_closed": "Date Closed"}
                 self.problem("Risks", number, column.get(error.code, "Status"), error.messages[0])

@@ -275,29 +275,32 @@ class Risk(Record):
         stored = Risk.objects.filter(pk=self.pk).values(*self.REGISTER_FIELDS).first() or {}
         has_issue = Issue.objects.filter(risk_id=self.pk).exists()
         self.check_status_change(stored.get("status"), has_issue=has_issue)
-        self.check_register_dates(stored, lock=lock)
+        self.check_locked_registers(stored, lock=lock)
 
     REGISTER_FIELDS = ["status", "date_identified", "date_closed"]
 
-    def check_register_dates(self, stored: dict, *, lock: bool) -> None:
-        """The dates that decide which quarters' registers hold the risk (see
-        in_register_at_end_of) are not set into, or moved out of, a locked quarter or
-        one before it: what a locked quarter's register held does not change."""
-        for name in ("date_identified", "date_closed"):
-            days = {stored.get(name), getattr(self, name)}
-            if len(days) == 1:
-                continue  # unchanged
-            earliest = min(day for day in days if day is not None)
-            locked = Period.objects.filter(state=Period.State.LOCKED)
-            for period in locked.select_for_update() if lock else locked:
-                if earliest <= period.quarter.end:
-                    label = self._meta.get_field(name).verbose_name
-                    raise ValidationError(
-                        f"Risk {self.ref}: the {label} cannot be {earliest:%-d %b %Y}, or move "
-                        f"from it, as {period} is locked and what its register held does "
-                        f"not change. Give a date after {period.quarter.end:%-d %b %Y}.",
-                        code=name,  # which field, for an import's message
-                    )
+    def check_locked_registers(self, stored: dict, *, lock: bool) -> None:
+        """What a locked quarter's register held does not change: a save that would put the
+        risk into it, or take it out, by its status, date identified or date closed (see
+        in_register_at_end_of), is refused. `stored`: the saved REGISTER_FIELDS, or {}."""
+        before = Risk(**stored) if stored else None
+        locked = Period.objects.filter(state=Period.State.LOCKED)
+        for period in locked.select_for_update() if lock else locked:
+            was = before is not None and before.in_register_at_end_of(period.quarter)
+            if was != self.in_register_at_end_of(period.quarter):
+                change = "take it out of" if was else "put it in"
+                raise ValidationError(
+                    f"Risk {self.ref}: this change would {change} the register at the end of "
+                    f"{period}, which is locked, and a locked quarter's register does not "
+                    "change. Check its status, date identified and date closed.",
+                    code=self.register_field_changed(stored),  # an import's column
+                )
+
+    def register_field_changed(self, stored: dict) -> str:
+        if not stored:
+            return "date_identified"  # a new risk: when it was identified decides
+        dates_first = ["date_closed", "date_identified", "status"]
+        return next((f for f in dates_first if stored.get(f) != getattr(self, f)), "status")
 
     def check_status_change(self, stored: str | None, *, has_issue: bool) -> None:
         """An ended risk is not reopened, and a risk crystallises only with its issue (the

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from commitments.models import Period
@@ -98,7 +99,9 @@ def describe_record(record) -> str:
 
 @permission_required("registers.add_risk", raise_exception=True)
 def risk_create(request):
-    form = RiskForm(request.POST or None)
+    # Identified today unless the editor says otherwise: a risk with no date identified
+    # would count in every quarter's register, locked ones too (Risk.check_locked_registers).
+    form = RiskForm(request.POST or None, initial={"date_identified": timezone.localdate()})
     if request.method == "POST" and form.is_valid() and save_telling_owner(form, request.user):
         messages.success(request, f"Risk {form.instance.ref} added.")
         return redirect("registers:detail", ref=form.instance.ref)

@@ -38,7 +38,11 @@ def generate(*, commitments: int, risks: int, periods: int, history: int) -> Non
         PolicyArea.objects.get_or_create(name=f"Bench Area {i}", position=i)[0] for i in range(12)
     ]
     all_periods = [
-        Period.objects.get_or_create(year=quarter.year, number=quarter.number)[0]
+        Period.objects.get_or_create(
+            year=quarter.year,
+            number=quarter.number,
+            defaults={"update_deadline": quarter.update_due},
+        )[0]
         for quarter in quarters(periods)
     ]
     created = make_commitments(commitments, people, areas)

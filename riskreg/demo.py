@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils.text import slugify
 
 from commitments.models import Commitment, Period, Person, PolicyArea, QuarterlyStatus, Rag
+from commitments.periods import Quarter
 from registers.models import Action, Control, Issue, Risk, RiskReview
 from reports.models import Paper
 
@@ -94,7 +95,9 @@ def load_periods() -> list[Period]:
     """2025/26 Q1 to Q3, open while the demo is loaded (see lock())."""
     periods = []
     for number in (1, 2, 3):
-        period, _ = Period.objects.get_or_create(year=2025, number=number)
+        period, _ = Period.objects.get_or_create(
+            year=2025, number=number, defaults={"update_deadline": Quarter(2025, number).update_due}
+        )
         period.state = Period.State.OPEN
         period.update_deadline = period.quarter.update_due
         period.save()

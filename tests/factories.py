@@ -28,6 +28,7 @@ def make_period(text: str = "2025/26 Q3", **kw) -> Period:
     from commitments.periods import Quarter
 
     quarter = Quarter.parse(text)
+    kw.setdefault("update_deadline", quarter.update_due)
     period, _ = Period.objects.get_or_create(year=quarter.year, number=quarter.number, defaults=kw)
     return period
 

@@ -191,8 +191,8 @@ def test_opening_the_next_period_asks_for_its_deadline_suggesting_two_weeks_in(l
 
 
 def test_a_risk_in_a_locked_current_period_says_why_it_cannot_be_reviewed(login):
-    lock(make_period("2025/26 Q4"))
     risk = make_risk(ref="OPCC-R05")
+    lock(make_period("2025/26 Q4"))
     response = login("Risk editor").get("/risks/OPCC-R05/review/", follow=True)
     assert (
         "OPCC-R05 cannot be reviewed: 2025/26 Q4 is locked. Reviews go to the next period once "

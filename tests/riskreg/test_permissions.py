@@ -81,9 +81,9 @@ PUBLIC = {"login": 200, "healthz": 200, "readyz": 200, **IDENTITY_PUBLIC}
 @pytest.fixture
 def objects(db):
     period = make_period("2025/26 Q3")
+    risk = make_risk(ref="OPCC-R01")  # before Q2 is locked: it is in Q2's register
     make_period("2025/26 Q2", state=Period.State.LOCKED)
     make_commitment(ref="60")
-    risk = make_risk(ref="OPCC-R01")
     Issue.objects.create(risk=risk, owner=risk.owner, description="It happened")
     control = Control.objects.create(risk=risk, description="A control")
     action = Action.objects.create(risk=risk, description="An action")

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Permission, User
 from django.core.exceptions import ValidationError
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import timezone
 
 from commitments.importers import import_plan
 from commitments.models import Commitment, Period, QuarterlyStatus
@@ -197,7 +198,7 @@ def test_a_locked_period_refuses_admin_add_change_and_delete_of_reviews(locked):
     add = client.post(
         "/admin/registers/riskreview/add/",
         {
-            "risk": make_risk().pk,
+            "risk": make_risk(date_identified=datetime.date(2026, 1, 1)).pk,  # after Q2
             "period": locked["period"].pk,
             "likelihood": 1,
             "impact": 1,
@@ -412,7 +413,8 @@ def test_a_stale_or_impossible_period_in_the_admin_is_a_message_not_a_500():
     period.save()  # lock_version 2: a form posting 1 is stale
     client = superuser_client()
     url = f"/admin/commitments/period/{period.pk}/change/"
-    stale = client.post(url, {"state": "locked", "lock_version": 1}, follow=True)
+    posted = {"state": "locked", "update_deadline": "2025-10-15", "lock_version": 1}
+    stale = client.post(url, posted, follow=True)
     assert stale.status_code == 200 and "while you were editing it" in stale.content.decode()
     assert Period.objects.get(pk=period.pk).state == "open"
     add = client.post(
@@ -511,32 +513,51 @@ def test_a_new_period_after_the_current_is_the_next_quarter_from_every_door():
     )
     assert "The next period to open is 2025/26 Q3" in add.content.decode()
     assert [str(p) for p in Period.objects.all()] == ["2025/26 Q2"]
-    Period(year=2025, number=3).save()
-    Period(year=2024, number=1).save()  # history: any earlier quarter
+    Period(year=2025, number=3, update_deadline=datetime.date(2025, 10, 15)).save()
+    Period(year=2024, number=1).save()  # history: any earlier quarter, its deadline long gone
     assert Period.objects.count() == 3
 
 
-def test_a_risks_register_dates_stay_out_of_a_locked_quarter_from_every_door(login):
-    lock(make_period("2025/26 Q1"))
+def test_a_locked_quarters_register_does_not_change_from_any_door(login):
+    q1 = make_period("2025/26 Q1")
     make_period("2025/26 Q2")
-    risk = make_risk(ref="R1")
+    identified = datetime.date(2025, 4, 1)
+    risk = make_risk(ref="R1", date_identified=identified)
+    make_risk(ref="R3", status="Proposed", date_identified=identified)
+    lock(q1)
     risk.status, risk.date_closed, risk.closing_note = "Closed", datetime.date(2025, 4, 2), "x"
-    with pytest.raises(ValidationError, match="2025/26 Q1 is locked"):
+    with pytest.raises(ValidationError, match="would take it out of the register at the end"):
         risk.save()
     end = {"outcome": "Closed", "date_closed": "2025-04-02", "closing_note": "Done"}
-    end.update(lock_version=Risk.objects.get().lock_version, confirmed="1")
+    end.update(lock_version=Risk.objects.get(ref="R1").lock_version, confirmed="1")
     page = login("Risk editor").post("/risks/R1/end/", end).content.decode()
-    assert "the date closed cannot be 2 Apr 2025, or move from it, as 2025/26 Q1 is locked" in page
-    owner = Risk.objects.get().owner.name
+    assert "this change would take it out of the register at the end of 2025/26 Q1" in page
+    owner = Risk.objects.get(ref="R1").owner.name
     result = import_risks(risk_workbook([["R1", "Risk R1", owner, "Closed", "2025-04-02"]], []))
     assert result.problems == [
-        "Sheet 'Risks', row 2, column 'Date Closed': Risk R1: the date closed cannot be "
-        "2 Apr 2025, or move from it, as 2025/26 Q1 is locked and what its register held "
-        "does not change. Give a date after 30 Jun 2025."
+        "Sheet 'Risks', row 2, column 'Date Closed': Risk R1: this change would take it out of "
+        "the register at the end of 2025/26 Q1, which is locked, and a locked quarter's "
+        "register does not change. Check its status, date identified and date closed."
     ]
+    # Back to proposed, or a new risk with no date identified, would move Q1's register too.
+    risk = Risk.objects.get(ref="R1")
+    risk.status = "Proposed"
+    with pytest.raises(ValidationError, match="would take it out of the register"):
+        risk.save()
+    with pytest.raises(ValidationError, match="would put it in the register at the end of"):
+        make_risk(ref="R2")
+    today = timezone.localdate().isoformat()
+    assert f'value="{today}"' in login("Risk editor").get("/risks/new/").content.decode()
+    proposed = Risk.objects.get(ref="R3")
+    with pytest.raises(ValidationError, match="would put it in the register"):
+        proposed.accept(seen_version=proposed.lock_version)
+    proposed.refresh_from_db()
+    proposed.date_identified = datetime.date(2025, 8, 1)  # not in Q1's register either way
+    proposed.save()
+    proposed.accept(seen_version=proposed.lock_version)
     end["date_closed"] = "2025-07-02"  # in the open quarter: closed
     assert login("Risk editor").post("/risks/R1/end/", end).status_code == 302
-    assert Risk.objects.get().status == "Closed"
+    assert Risk.objects.get(ref="R1").status == "Closed"
 
 
 def test_a_ref_is_the_same_whatever_its_case_from_every_door(login):
@@ -562,3 +583,33 @@ def test_a_ref_is_the_same_whatever_its_case_from_every_door(login):
         "the same whatever its case, so write 12a"
     ]
     assert Risk.objects.count() == 1 and Commitment.objects.count() == 1
+
+
+def test_a_deadline_is_given_to_the_next_period_and_never_cleared_from_any_door():
+    q2 = make_period("2025/26 Q2")
+    with pytest.raises(ValidationError, match="2025/26 Q3 opens with an update deadline"):
+        Period(year=2025, number=3).save()
+    client = superuser_client()
+    add = client.post(
+        "/admin/commitments/period/add/",
+        {"year": 2025, "number": 3, "state": "open", "lock_version": 0},
+        follow=True,
+    )
+    assert "2025/26 Q3 opens with an update deadline" in add.content.decode()
+    client.post(
+        f"/admin/commitments/period/{q2.pk}/change/",
+        {"state": "open", "update_deadline": "", "lock_version": q2.lock_version},
+    )
+    assert Period.objects.get().update_deadline == q2.update_deadline
+
+
+def test_only_the_latest_period_is_deleted_so_no_quarter_is_skipped():
+    q2, q3 = make_period("2025/26 Q2"), make_period("2025/26 Q3")
+    with pytest.raises(ValidationError, match="Only the latest period, 2025/26 Q3, can be"):
+        q2.delete()
+    page = superuser_client().post(
+        f"/admin/commitments/period/{q2.pk}/delete/", {"post": "yes"}, follow=True
+    )
+    assert page.status_code in (200, 403) and Period.objects.count() == 2
+    q3.delete()
+    assert [str(p) for p in Period.objects.all()] == ["2025/26 Q2"]

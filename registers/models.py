@@ -284,7 +284,7 @@ class Risk(Record):
         risk into it, or take it out, by its status, date identified or date closed (see
         in_register_at_end_of), is refused. `stored`: the saved REGISTER_FIELDS, or {}."""
         before = Risk(**stored) if stored else None
-        locked = Period.objects.filter(state=Period.State.LOCKED)
+        locked = Period.objects.filter(state=Period.State.LOCKED).order_by("pk")  # lock order
         for period in locked.select_for_update() if lock else locked:
             was = before is not None and before.in_register_at_end_of(period.quarter)
             if was != self.in_register_at_end_of(period.quarter):

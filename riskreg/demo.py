@@ -288,7 +288,10 @@ def load_risks(periods: list[Period], users: dict) -> None:
                 "owner": owner,
                 "status": Risk.Status.OPEN,  # ended below, after its reviews
                 "description": description,
-                "date_identified": datetime.date(2025, 4, 1),
+                # The proposed one was raised in Q3, so it can join the register then.
+                "date_identified": datetime.date(2025, 11, 3)
+                if status == "Proposed"
+                else datetime.date(2025, 4, 1),
                 "inherent_likelihood": 4,
                 "inherent_impact": 4,
                 "target_likelihood": 2,

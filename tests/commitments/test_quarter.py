@@ -14,6 +14,7 @@ from commitments.importers import import_plan
 from commitments.models import Commitment, Period, QuarterlyStatus, movement
 from registers.exporters import export_risks
 from registers.importers import import_risks
+from registers.models import Risk
 from reports.models import Paper
 from reports.render import html_to_pdf, paper_html
 from riskreg import demo
@@ -338,3 +339,11 @@ def test_a_first_review_that_keeps_last_periods_scores_is_saved(login):
     response = client.post("/risks/R1/review/", data, follow=True)
     assert "2025/26 Q3 review of R1 saved: score 12, Medium." in response.content.decode()
     assert risk.reviews.filter(period=q3).exists()
+
+
+def test_the_demos_proposed_risk_can_be_accepted_though_earlier_quarters_are_locked(login):
+    demo.load("a-demo-password")
+    page = login("Risk editor").get("/risks/OPCC-R04/").content.decode()
+    version = Risk.objects.get(ref="OPCC-R04").lock_version
+    login("Risk editor").post("/risks/OPCC-R04/accept/", {"lock_version": version})
+    assert "Accept" in page and Risk.objects.get(ref="OPCC-R04").status == "Open"

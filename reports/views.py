@@ -32,6 +32,12 @@ def paper_list(request):
     papers = Paper.objects.select_related("period", "published_by").defer("pdf")
     if not request.user.has_perm("reports.change_paper"):
         papers = papers.published()
+    papers = list(papers)
+    latest = {}
+    for paper in papers:
+        latest[paper.period_id] = max(latest.get(paper.period_id, 0), paper.version)
+    for paper in papers:  # a published latest version offers its correction, the next one
+        paper.is_latest = paper.version == latest[paper.period_id]
     return render(
         request,
         "reports/paper_list.html",

@@ -86,7 +86,8 @@ class People:
         hint = f" (did you mean {' or '.join(nearest)}?)" if nearest else ""
         return (
             f"Sheet '{sheet}', row {row}, column '{column}': '{name}' is not a known person"
-            f"{hint}. To add new people, tick “Add new people” (--add-people)."
+            f"{hint}. To add new people, tick “Add new people” "
+            "(on the command line, --add-people)."
         )
 
 

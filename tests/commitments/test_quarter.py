@@ -44,7 +44,8 @@ def test_a_misspelt_lead_is_an_error_naming_the_nearest_known_people():
     )
     assert result.problems == [
         "Sheet 'Commitments', row 2, column 'SMT Lead': 'Sam Laed' is not a known person "
-        "(did you mean Sam Lead?). To add new people, tick “Add new people” (--add-people)."
+        "(did you mean Sam Lead?). To add new people, tick “Add new people” "
+        "(on the command line, --add-people)."
     ]
     assert not Commitment.objects.exists()
 

@@ -239,3 +239,17 @@ def test_a_draft_is_rendered_again_only_when_its_paper_would_change(login, demo_
     assert b"%PDF" in client.get(url).content[:8] and len(renders) == 2
     publish(client, demo_paper)
     assert client.get(url).content == bytes(Paper.objects.get(pk=demo_paper.pk).pdf)
+
+
+def test_the_papers_list_offers_the_next_version_of_the_latest_published_paper(login):
+    from tests.riskreg.test_rules import published_paper
+
+    client = login("Report author")
+    first = published_paper(client.user)
+    page = client.get("/papers/").content.decode()
+    assert page.count("Start version 2") == 1 and "Start version 3" not in page
+    client.post("/papers/new/", {"period": first.period_id})
+    page = client.get("/papers/").content.decode()
+    assert "Start version" not in page  # version 2 is the latest now, and a draft
+    assert Paper.objects.filter(period=first.period, version=2).exists()
+    assert "Start version" not in login("Viewer").get("/papers/").content.decode()

@@ -222,18 +222,17 @@ def names_of(people: People, areas: dict) -> dict:
 
 
 def plan_statuses(rows: list[StatusRow], commitments: dict, result, user, lock: bool):
-    periods = new_periods({row.quarter for row in rows}, user)
+    periods, refused = new_periods({row.quarter for row in rows}, user)
     stored = QuarterlyStatus.objects.select_for_update() if lock else QuarterlyStatus.objects
     existing = {(s.commitment_id, s.period_id): s for s in stored.all()}
     upsert = Upsert(QuarterlyStatus, ["rag", "update", "red_for_resourcing"], result)
     touched = set()
     for row in rows:
-        period = periods.get(row.quarter)
-        if isinstance(period, str):
-            result.problems.append(
-                f"Sheet 'Quarterly Status', row {row.row}, column 'Quarter': {period}"
-            )
+        if row.quarter in refused:
+            where = f"Sheet 'Quarterly Status', row {row.row}, column 'Quarter'"
+            result.problems.append(f"{where}: {refused[row.quarter]}")
             continue
+        period = periods[row.quarter]
         commitment = commitments[row.ref]
         status = existing.get((commitment.pk, period.pk))
         values = {
@@ -250,16 +249,17 @@ def plan_statuses(rows: list[StatusRow], commitments: dict, result, user, lock: 
     return upsert
 
 
-def new_periods(quarters: set[Quarter], user) -> dict[Quarter, "Period | str"]:
-    """Every period the rows name: stored ones, and new ones before the current period,
-    made in order (a new installation loading its history: only a plan manager runs the
-    plan import, and periods are theirs). A later one is opened from Periods, with its
-    deadline and notice; in its place, and in place of one refused, is why."""
-    periods: dict = {p.quarter: p for p in Period.objects.all()}
+def new_periods(quarters: set[Quarter], user) -> tuple[dict, dict]:
+    """Every period the rows name, by quarter: stored ones, and new ones before the current
+    period, made in order (a new installation loading its history: only a plan manager runs
+    the plan import, and periods are theirs); and, by quarter, why one was not made. A later
+    one is opened from Periods, with its deadline and notice."""
+    periods = {p.quarter: p for p in Period.objects.all()}
     latest = max(periods, default=None)
+    refused = {}
     for quarter in sorted(quarters - set(periods)):
         if latest and quarter > latest:
-            periods[quarter] = (
+            refused[quarter] = (
                 f"{quarter} is after the current period, {latest}: open it from Periods, "
                 "with its update deadline, then import its statuses."
             )
@@ -271,10 +271,10 @@ def new_periods(quarters: set[Quarter], user) -> dict[Quarter, "Period | str"]:
         try:
             period.save()
         except ValidationError as error:
-            periods[quarter] = " ".join(error.messages)
+            refused[quarter] = " ".join(error.messages)
         else:
             periods[quarter] = period
-    return periods
+    return periods, refused
 
 
 def refuse_if_locked(period: Period, sheet: str, row: int, result: ImportResult) -> None:

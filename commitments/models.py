@@ -164,8 +164,8 @@ class Period(Record):
         move every status, review and paper of it to another quarter). Periods follow one
         another: a new one after the current is the next quarter, with an update deadline,
         and only the latest is deleted. A deadline, once given, is moved, never cleared."""
-        latest = Period.objects.current()
         if deleting:
+            latest = Period.objects.current()
             if latest and self.quarter < latest.quarter:
                 raise ValidationError(
                     f"Only the latest period, {latest}, can be deleted: deleting {self} "
@@ -173,7 +173,7 @@ class Period(Record):
                 )
             return
         if self.pk is None:
-            self.check_follows(latest)
+            self.check_follows(Period.objects.current())
             return
         stored = Period.objects.filter(pk=self.pk)
         stored = stored.select_for_update() if lock else stored

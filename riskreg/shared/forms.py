@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from riskreg.shared.records import StaleEdit
+from riskreg.shared.texts import whole
 
 STALE_FORM = "This form is out of date: reload the page and make your change again."
 
@@ -12,8 +13,7 @@ STALE_FORM = "This form is out of date: reload the page and make your change aga
 def posted_version(request) -> int | None:
     """The lock_version a page posted back (see Record), or None when it is missing or is
     not a version number at all: the caller answers STALE_FORM."""
-    value = request.POST.get("lock_version", "")
-    return int(value) if value.isascii() and value.isdigit() and len(value) < 10 else None
+    return whole(request.POST.get("lock_version", ""), None)
 
 
 class DateInput(forms.DateInput):
@@ -43,7 +43,7 @@ class ManyRows(forms.ModelMultipleChoiceField):
 
     def _check_values(self, value):
         for pk in value:
-            if not (str(pk).isascii() and str(pk).isdigit() and len(str(pk)) < 19):
+            if whole(str(pk), None, digits=18) is None:
                 raise ValidationError(
                     self.error_messages["invalid_choice"],
                     code="invalid_choice",

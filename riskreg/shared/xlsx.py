@@ -22,6 +22,8 @@ from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.utils.datetime import MAC_EPOCH, WINDOWS_EPOCH, from_excel
 
+from riskreg.shared.texts import whole
+
 MAX_FILE_BYTES = 10 * 1024 * 1024
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
 MAX_ROWS = 20_000  # a sheet's last row, whatever its declared size says
@@ -43,14 +45,6 @@ MAX_TOKEN_BYTES = 1024 * 1024  # XML read without a single event: one giant tag 
 CHUNK_BYTES = 64 * 1024
 NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 REFERENCE = re.compile(r"([A-Z]{1,3})(\d{1,7})", re.ASCII)
-
-
-def whole(text: str, otherwise: int) -> int:
-    """`text` as a whole number of at most nine digits 0-9, else `otherwise`. (str.isdigit()
-    also takes ² and other digits int() refuses, and int() refuses very long numbers.)"""
-    if text.isascii() and text.isdigit() and len(text) < 10:
-        return int(text)
-    return otherwise
 
 
 # What reading a damaged part can raise, beyond expat's own error.

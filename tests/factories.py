@@ -1,11 +1,13 @@
 """Plain factories: make_x(**overrides) returns a saved object."""
 
+import datetime
 import itertools
 
 from django.contrib.auth.models import Group, User
 
 from commitments.models import Commitment, Period, Person, PolicyArea, QuarterlyStatus
 from registers.models import Issue, Risk, RiskReview
+from reports.models import Paper
 
 counter = itertools.count(1)
 
@@ -76,3 +78,12 @@ def make_review(risk, period, likelihood=3, impact=3, **kw) -> RiskReview:
     return RiskReview.objects.create(
         risk=risk, period=period, likelihood=likelihood, impact=impact, **kw
     )
+
+
+def make_published_paper(user, period: Period | None = None) -> Paper:
+    """Version 1 of the paper for `period` (2025/26 Q3 by default), published by `user`."""
+    from reports.services import paper_publish
+
+    paper = Paper.start(period or make_period(), meeting_date=datetime.date(2026, 3, 26))
+    paper.save()
+    return paper_publish(paper=paper, user=user, seen_version=paper.lock_version)

@@ -25,6 +25,7 @@ from tests.factories import (
     make_commitment,
     make_period,
     make_person,
+    make_published_paper,
     make_review,
     make_risk,
     make_status,
@@ -216,13 +217,8 @@ def test_locking_shows_how_many_are_updated_and_who_has_not(login):
 
 
 def test_reopening_a_period_whose_paper_is_published_warns(login):
-    period = make_period()
-    paper = Paper.start(period, meeting_date=datetime.date(2026, 3, 26))
-    paper.save()
-    from reports.services import paper_publish
-
     client = login("Plan manager")
-    paper_publish(paper=paper, user=client.user, seen_version=paper.lock_version)
+    make_published_paper(client.user)
     page = client.get("/commitments/periods/2025/Q3/open/").content.decode()
     assert "A committee paper for 2025/26 Q3 is published. It will not change" in page
 

@@ -13,6 +13,7 @@ from riskreg import demo
 from tests.factories import (
     make_commitment,
     make_period,
+    make_published_paper,
     make_review,
     make_risk,
     make_status,
@@ -242,10 +243,8 @@ def test_a_draft_is_rendered_again_only_when_its_paper_would_change(login, demo_
 
 
 def test_the_papers_list_offers_the_next_version_of_the_latest_published_paper(login):
-    from tests.riskreg.test_rules import published_paper
-
     client = login("Report author")
-    first = published_paper(client.user)
+    first = make_published_paper(client.user)
     page = client.get("/papers/").content.decode()
     assert page.count("Start version 2") == 1 and "Start version 3" not in page
     client.post("/papers/new/", {"period": first.period_id})

@@ -22,6 +22,7 @@ from tests.factories import (
     lock,
     make_commitment,
     make_period,
+    make_published_paper,
     make_review,
     make_risk,
     make_status,
@@ -54,9 +55,7 @@ def history_url(obj, record) -> str:
 def published_paper(user) -> Paper:
     period = make_period()
     make_status(make_commitment(), period, "red")
-    paper = Paper.start(period, meeting_date=datetime.date(2026, 3, 26))
-    paper.save()
-    return paper_publish(paper=paper, user=user, seen_version=paper.lock_version)
+    return make_published_paper(user, period)
 
 
 # 1. The admin's history pages show, never revert.

@@ -18,6 +18,7 @@ from tests.factories import (
     make_commitment,
     make_period,
     make_person,
+    make_published_paper,
     make_risk,
     make_status,
     make_user,
@@ -186,13 +187,8 @@ def test_a_username_or_path_cannot_write_a_line_of_its_own_into_the_security_log
 
 
 def test_the_preview_of_a_published_paper_is_its_published_page(login):
-    from reports.services import paper_publish
-
-    period = make_period()
-    paper = Paper.start(period, meeting_date=datetime.date(2026, 3, 26))
-    paper.save()
     client = login("Report author")
-    paper_publish(paper=paper, user=client.user, seen_version=paper.lock_version)
+    paper = make_published_paper(client.user)
     page = client.get(f"/papers/{paper.pk}/preview/").content.decode()
     assert "is published" in page and "Download the published PDF" in page
     assert "Back to editing the paper" not in page
@@ -201,12 +197,7 @@ def test_the_preview_of_a_published_paper_is_its_published_page(login):
 def test_the_paper_command_does_not_redate_a_published_paper(tmp_path):
     from django.core.management import CommandError, call_command
 
-    from reports.services import paper_publish
-
-    period = make_period()
-    paper = Paper.start(period, meeting_date=datetime.date(2026, 3, 26))
-    paper.save()
-    paper_publish(paper=paper, user=make_user(), seen_version=paper.lock_version)
+    period = make_published_paper(make_user()).period
     with pytest.raises(CommandError, match="is published"):
         call_command(
             "committee_report", quarter=str(period), output=tmp_path / "p.pdf", agenda_item="12"

@@ -8,7 +8,8 @@ and rolls it back, so it reports exactly what the import would do.
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from django.db import connection
+from django.utils import timezone
 
 from riskreg.shared.history import display
 
@@ -159,17 +160,39 @@ class Upsert:
             obj.lock_version = 1
         for obj in self.changed:
             obj.lock_version += 1  # they were read under select_for_update
-        bulk_create_with_history(self.created, self.model, batch_size=500, default_user=user)
+        self.model.objects.bulk_create(self.created, batch_size=500)
         if self.changed:
-            bulk_update_with_history(
-                self.changed,
-                self.model,
-                [*self.fields, "lock_version"],
-                batch_size=500,
-                default_user=user,
+            self.model.objects.bulk_update(
+                self.changed, [*self.fields, "lock_version"], batch_size=500
             )
+        copy_to_history(self.model, self.created, "+", user)
+        copy_to_history(self.model, self.changed, "~", user)
         self.result.created += len(self.created)
         self.result.changed += len(self.changed)
+
+
+def copy_to_history(model, objs: list, history_type: str, user) -> None:
+    """A history row for each of `objs`, copied from its stored row by the database.
+
+    Not simple-history's bulk_history_create: that builds a model instance for every row
+    and Django prepares each of its values, which was 125 ms of the 0.37 s a plan manager
+    waited for the confirm of the 356 × 6 plan (make bench; 0.22 s with this). The copy is
+    also exactly what was stored. Same columns, and the same "+" / "~" as simple-history.
+    """
+    history = model.history.model
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(f.column) for f in history.tracked_fields)
+    now, user_id = timezone.now(), user.pk if user else None
+    with connection.cursor() as cursor:
+        for start in range(0, len(objs), 500):
+            ids = [obj.pk for obj in objs[start : start + 500]]
+            cursor.execute(
+                f"INSERT INTO {quote(history._meta.db_table)} ({columns}, history_date, "
+                "history_change_reason, history_type, history_user_id) "
+                f"SELECT {columns}, %s, '', %s, %s FROM {quote(model._meta.db_table)} "
+                f"WHERE {quote(model._meta.pk.column)} IN ({', '.join(['%s'] * len(ids))})",
+                [now, history_type, user_id, *ids],
+            )
 
 
 def check_ref_case(rows: list, refs: list[str], stored, problems) -> None:

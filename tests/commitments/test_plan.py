@@ -265,6 +265,21 @@ def test_importing_the_same_workbook_twice_writes_no_new_history(django_user_mod
     assert QuarterlyStatus.history.count() + Commitment.history.count() == count
 
 
+def test_an_imports_history_rows_hold_every_stored_value_and_who_imported(django_user_model):
+    user = django_user_model.objects.create(username="importer")
+    import_plan(GOOD, user=user, add_people=True)
+    for model in (Commitment, QuarterlyStatus):
+        fields = [f.attname for f in model.history.model.tracked_fields]
+        for obj in model.objects.all():
+            row = obj.history.get()
+            assert (row.history_type, row.history_user, row.history_change_reason) == (
+                "+",
+                user,
+                "",
+            )
+            assert [getattr(row, f) for f in fields] == [getattr(obj, f) for f in fields]
+
+
 def test_a_dry_run_writes_nothing():
     result = import_plan(GOOD, dry_run=True, add_people=True)
     assert result.ok and result.created == 3

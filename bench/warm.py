@@ -6,6 +6,7 @@ import FILE: the import's confirm step (check and write, rolled back each time) 
 openpyxl's read of the same file, in this one process.
 """
 
+import gc
 import io
 import json
 import os
@@ -34,11 +35,13 @@ RUNS = 7
 
 def medians(whole, floor, runs: int = RUNS) -> dict:
     """Median seconds of each, run in turns, so a change in the machine's speed touches
-    both alike; each runs once first to warm up (imports, templates, fonts, connections)."""
+    both alike; each runs once first to warm up (imports, templates, fonts, connections),
+    and each run starts after a collection, so neither pays for the other's garbage."""
     whole(), floor()
     times = {"whole": [], "floor": []}
     for _ in range(runs):
         for name, work in (("whole", whole), ("floor", floor)):
+            gc.collect()
             started = time.perf_counter()
             work()
             times[name].append(time.perf_counter() - started)

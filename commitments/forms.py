@@ -9,10 +9,10 @@ from commitments.models import (
     QuarterlyStatus,
     Rag,
 )
-from riskreg.shared.forms import RecordForm
+from riskreg.shared.forms import FilterSelect, RecordForm, RowChoice
 
 
-class PeriodChoiceField(forms.ModelChoiceField):
+class PeriodChoiceField(RowChoice):
     def label_from_instance(self, period):
         return f"{period} ({period.get_state_display()})"
 
@@ -24,14 +24,21 @@ class CommitmentFilterForm(forms.Form):
         ("red_twice", "Red for two quarters"),
         ("improving", "Improving from red"),
     ]
-    period = PeriodChoiceField(queryset=Period.objects.all(), required=False, empty_label=None)
-    policy_area = forms.ModelChoiceField(
-        queryset=PolicyArea.objects.all(), required=False, empty_label="All policy areas"
+    period = PeriodChoiceField(
+        queryset=Period.objects.all(), required=False, empty_label=None, widget=FilterSelect
     )
-    rag = forms.ChoiceField(label="RAG", choices=[("", "Any RAG"), *Rag.choices], required=False)
-    movement = forms.ChoiceField(choices=MOVEMENTS, required=False)
-    lead = forms.ModelChoiceField(
-        queryset=Person.objects.all(), required=False, empty_label="Any lead"
+    policy_area = RowChoice(
+        queryset=PolicyArea.objects.all(),
+        required=False,
+        empty_label="All policy areas",
+        widget=FilterSelect,
+    )
+    rag = forms.ChoiceField(
+        label="RAG", choices=[("", "Any RAG"), *Rag.choices], required=False, widget=FilterSelect
+    )
+    movement = forms.ChoiceField(choices=MOVEMENTS, required=False, widget=FilterSelect)
+    lead = RowChoice(
+        queryset=Person.objects.all(), required=False, empty_label="Any lead", widget=FilterSelect
     )
     q = forms.CharField(label="Text or ref", required=False, max_length=200)
     per_page = forms.TypedChoiceField(
@@ -40,6 +47,7 @@ class CommitmentFilterForm(forms.Form):
         coerce=int,
         required=False,
         empty_value=25,
+        widget=FilterSelect,
     )
 
     def __init__(self, *args, **kwargs):
@@ -53,10 +61,19 @@ class CommitmentFilterForm(forms.Form):
         chosen = self.cleaned_data.get("period") if self.is_valid() else None
         if chosen:
             return chosen
-        current = Period.objects.current()
+        current = self.periods()[-1] if self.periods() else None
         if current is not None:
             self.initial["period"] = current.pk
         return current
+
+    def periods(self) -> list[Period]:
+        """Every period, oldest first: read once, with the select's options (ReadOnce)."""
+        return list(self.fields["period"].queryset)
+
+    def period_before(self, period: Period) -> Period | None:
+        """What Period.previous() answers, from the periods already read."""
+        before = period.quarter.previous
+        return next((p for p in self.periods() if p.quarter == before), None)
 
     def filter(self, commitments):
         """Filter a queryset annotated by with_rags (rag_now, rag_before)."""

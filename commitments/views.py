@@ -33,7 +33,7 @@ def commitment_list(request):
     period = form.chosen_period()
     if period is None:
         return render(request, "commitments/commitment_list.html", {"form": form, "page": None})
-    previous = period.previous()
+    previous = form.period_before(period)
     commitments = Commitment.objects.for_listing().with_rags(period, previous)
     if form.is_valid():
         commitments = form.filter(commitments)

@@ -3,30 +3,40 @@ from django.utils import timezone
 
 from commitments.models import Period, Person
 from registers.models import Action, Control, Impact, Issue, Likelihood, Risk, RiskReview
-from riskreg.shared.forms import STALE_FORM, DateInput, Prose, RecordForm
+from riskreg.shared.forms import STALE_FORM, DateInput, FilterSelect, Prose, RecordForm, RowChoice
 
 BANDS = [("", "Any band"), ("Low", "Low"), ("Medium", "Medium"), ("High", "High")]
 
 
 class RegisterFilterForm(forms.Form):
     status = forms.ChoiceField(
-        choices=[("", "Any status"), *Risk.Status.choices], required=False, initial="Open"
+        choices=[("", "Any status"), *Risk.Status.choices],
+        required=False,
+        widget=FilterSelect,
+        initial="Open",
     )
     category = forms.ChoiceField(
-        choices=[("", "Any category"), *Risk.Category.choices], required=False
+        choices=[("", "Any category"), *Risk.Category.choices], required=False, widget=FilterSelect
     )
-    owner = forms.ModelChoiceField(
-        queryset=Person.objects.all(), required=False, empty_label="Any owner"
+    owner = RowChoice(
+        queryset=Person.objects.all(), required=False, widget=FilterSelect, empty_label="Any owner"
     )
-    band = forms.ChoiceField(label="Current band", choices=BANDS, required=False)
+    band = forms.ChoiceField(
+        label="Current band", choices=BANDS, required=False, widget=FilterSelect
+    )
     likelihood = forms.TypedChoiceField(
         choices=[("", "Any likelihood"), *Likelihood.choices],
         coerce=int,
         required=False,
+        widget=FilterSelect,
         empty_value=None,
     )
     impact = forms.TypedChoiceField(
-        choices=[("", "Any impact"), *Impact.choices], coerce=int, required=False, empty_value=None
+        choices=[("", "Any impact"), *Impact.choices],
+        coerce=int,
+        required=False,
+        widget=FilterSelect,
+        empty_value=None,
     )
     review = forms.ChoiceField(
         label="Review",
@@ -36,6 +46,7 @@ class RegisterFilterForm(forms.Form):
             ("overdue", "Review overdue (past the deadline)"),
         ],
         required=False,
+        widget=FilterSelect,
     )
     sort = forms.ChoiceField(
         label="Sort by",
@@ -45,6 +56,7 @@ class RegisterFilterForm(forms.Form):
             ("score", "Current score, lowest first"),
         ],
         required=False,
+        widget=FilterSelect,
     )
 
     def risks(self) -> list[Risk]:

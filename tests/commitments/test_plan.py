@@ -61,10 +61,11 @@ def test_commitments_list_runs_the_same_queries_for_5_and_300(
 ):
     make_plan(size, make_period("2025/26 Q3"))
     client = login("Viewer")
-    # Session, user, permissions (2), periods, the filter's choices, count and page.
-    with django_assert_num_queries(12):
+    # Session, user, permissions (2), the periods (read once: the filter's choice, the
+    # current and the previous one), the filter's policy areas and people, count and page.
+    with django_assert_num_queries(9):
         assert client.get("/commitments/").status_code == 200
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(9):
         assert client.get("/commitments/dashboard/").status_code == 200
     with django_assert_num_queries(8):
         assert client.get("/commitments/1000/").status_code == 200

@@ -79,8 +79,8 @@ class FilterSelect(forms.Select):
 
     Django renders select_option.html and attrs.html for every option. The commitments
     list's filters have 63 options, and that was a third of a gunicorn worker's time on
-    the page: make bench measured the list at 98 requests a second on two workers, 0.20 of
-    the trivial view (the target is 0.3); with this, 155 (0.32). The markup is Django's,
+    the page: on two workers, the list served 100 requests a second, 0.20 of the trivial
+    view (make bench's target is 0.3); with this, 155. The markup is Django's,
     with the attributes Django gives the select and each option.
     """
 

@@ -8,7 +8,14 @@ from commitments.models import Period
 from registers.exporters import export_risks
 from registers.importers import import_risks
 from registers.models import Issue, Risk, RiskReview, band
-from tests.factories import make_period, make_review, make_risk
+from tests.factories import (
+    make_area,
+    make_commitment,
+    make_period,
+    make_review,
+    make_risk,
+    make_user,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -316,6 +323,36 @@ def test_risk_export_then_import_round_trips_and_writes_no_history():
     assert result.ok and (result.created, result.changed) == (0, 0)
     assert Risk.history.count() + RiskReview.history.count() == history
     assert Risk.objects.get().current_score == 12
+
+
+def test_an_imported_change_keeps_the_risks_links_in_its_history(login):
+    make_period("2025/26 Q3")
+    user = make_user("Risk editor", username="importer")
+    assert import_risks(
+        risk_workbook([["R1", "Trust falls", "Jane", "Open", None, 4]], []),
+        user=user,
+        add_people=True,
+    ).ok
+    risk = Risk.objects.get()
+    area, commitment = make_area("Safer streets"), make_commitment(ref="60")
+    risk.policy_areas.add(area)
+    risk.commitments.add(commitment)
+    workbook = risk_workbook([["R1", "Trust falls fast", "Jane", "Open", None, 4]], [])
+    assert import_risks(workbook, user=user).changed == 1
+    imported = risk.history.first()
+    assert (imported.history_type, imported.history_user, imported.title) == (
+        "~",
+        user,
+        "Trust falls fast",
+    )
+    assert [link.policyarea for link in imported.policy_areas.all()] == [area]
+    assert [link.commitment for link in imported.commitments.all()] == [commitment]
+    assert imported.history_change_reason is None  # as any other save's
+    # Found by its own date, as Django stores it (SQLite keeps dates as text).
+    assert Risk.history.filter(history_date=imported.history_date).get() == imported
+    page = login("Viewer").get(f"/risks/{risk.ref}/history/").content.decode()
+    imported_save = history_text(page).split(" importer Risk ")[1]
+    assert imported_save.startswith("Risk: from Trust falls → to Trust falls fast 26 Nov")
 
 
 def test_two_reviewers_from_the_same_version_cannot_overwrite_each_other(login, quarters):

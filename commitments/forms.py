@@ -1,4 +1,5 @@
 from django import forms
+from django.db import models
 from django.db.models import Q
 
 from commitments.models import (
@@ -57,14 +58,26 @@ class CommitmentFilterForm(forms.Form):
             field.widget.attrs["class"] = css
 
     def chosen_period(self) -> Period | None:
-        """The period asked for, or the current one (shown as chosen in the select)."""
-        chosen = self.cleaned_data.get("period") if self.is_valid() else None
-        if chosen:
-            return chosen
-        current = self.periods()[-1] if self.periods() else None
-        if current is not None:
-            self.initial["period"] = current.pk
-        return current
+        """The period asked for, or the current one. The selects show what is listed: a
+        link with no period (page 2), or one written oddly (١), must not leave another
+        quarter in the box, to be sent with the next Filter."""
+        period = self.applied().get("period") or (self.periods()[-1] if self.periods() else None)
+        if self.is_bound:
+            self.data = self.data.copy()
+            for name, value in {**self.applied(), "period": period}.items():
+                if isinstance(value, models.Model):
+                    self.data[name] = value.pk
+        elif period is not None:
+            self.initial["period"] = period.pk
+        return period
+
+    def applied(self) -> dict:
+        """The filters asked for that are valid: a wrong one is left out, and shown with its
+        error, rather than dropping the others."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return self.cleaned_data
 
     def periods(self) -> list[Period]:
         """Every period, oldest first: read once, with the select's options (ReadOnce)."""
@@ -77,7 +90,7 @@ class CommitmentFilterForm(forms.Form):
 
     def filter(self, commitments):
         """Filter a queryset annotated by with_rags (rag_now, rag_before)."""
-        data = self.cleaned_data
+        data = self.applied()
         if data.get("policy_area"):
             commitments = commitments.filter(policy_area=data["policy_area"])
         if data.get("rag"):
@@ -92,7 +105,10 @@ class CommitmentFilterForm(forms.Form):
             )
         movement = data.get("movement")
         if movement == "newly_red":
-            commitments = commitments.filter(rag_now=Rag.RED).exclude(rag_before=Rag.RED)
+            # as movement() says: red now, and not red before (or no status before)
+            commitments = commitments.filter(rag_now=Rag.RED).filter(
+                Q(rag_before__isnull=True) | ~Q(rag_before=Rag.RED)
+            )
         elif movement == "red_twice":
             commitments = commitments.filter(rag_now=Rag.RED, rag_before=Rag.RED)
         elif movement == "improving":

@@ -35,9 +35,8 @@ def commitment_list(request):
         return render(request, "commitments/commitment_list.html", {"form": form, "page": None})
     previous = form.period_before(period)
     commitments = Commitment.objects.for_listing().with_rags(period, previous)
-    if form.is_valid():
-        commitments = form.filter(commitments)
-    per_page = form.cleaned_data.get("per_page") if form.is_valid() else None
+    commitments = form.filter(commitments)
+    per_page = form.applied().get("per_page")
     page = Paginator(commitments, per_page or PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -49,6 +49,55 @@ def test_commitments_list_filters_newly_red_and_improving(login):
     assert "Deliverable number 2" in improving and "Deliverable number 1" not in improving
 
 
+def test_newly_red_includes_a_commitment_red_now_with_no_status_before(login):
+    q2, q3 = make_period("2025/26 Q2"), make_period("2025/26 Q3")
+    make_status(make_commitment(ref="1", text="Red with nothing before"), q3, "red")
+    make_status(make_commitment(ref="2", text="Red twice"), q2, "red")
+    make_status(Commitment.objects.get(ref="2"), q3, "red")
+    page = login("Viewer").get("/commitments/", {"movement": "newly_red"}).content.decode()
+    assert "Red with nothing before" in page and "Newly red" in page
+    assert "Red twice" not in page
+
+
+def chosen(page: str, name: str) -> list[str]:
+    """The options shown as chosen in the select called `name`."""
+    select = page[page.index(f'<select name="{name}"') :]
+    select = select[: select.index("</select>")]
+    return [
+        part.split(">")[1].split("<")[0]
+        for part in select.split("<option")[1:]
+        if " selected" in part.split(">")[0]
+    ]
+
+
+def test_the_period_box_shows_the_period_listed_whatever_the_link_says(login):
+    q1, q2, q3 = (make_period(f"2025/26 Q{n}") for n in (1, 2, 3))
+    client = login("Viewer")
+    # Page 2's link, and any link with no period, lists the current period: the box says so,
+    # so the next Filter does not send the first option (an old, locked quarter).
+    for url in ("/commitments/?page=2", "/commitments/?rag=red", "/commitments/dashboard/?x=1"):
+        assert chosen(client.get(url).content.decode(), "period") == ["2025/26 Q3 (Open)"], url
+    # A period written in other digits is the period it means, and is shown as chosen.
+    eastern = str(q2.pk).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    page = client.get("/commitments/", {"period": eastern}).content.decode()
+    assert chosen(page, "period") == ["2025/26 Q2 (Open)"] and "Q1 and Q2 RAG" in page
+
+
+def test_a_wrong_filter_is_shown_with_its_error_and_the_others_still_apply(login):
+    q2 = make_period("2025/26 Q2")
+    make_period("2025/26 Q3")  # the current period
+    make_status(make_commitment(ref="1", text="Red in Q2"), q2, "red")
+    make_status(make_commitment(ref="2", text="Green in Q2"), q2, "green")
+    client = login("Viewer")
+    page = client.get("/commitments/", {"period": q2.pk, "rag": "red", "per_page": "50"})
+    page = page.content.decode()
+    assert "Select a valid choice. 50 is not one of the available choices." in page
+    assert chosen(page, "period") == ["2025/26 Q2 (Open)"] and chosen(page, "rag") == ["Red"]
+    assert "Red in Q2" in page and "Green in Q2" not in page
+    dashboard = client.get("/commitments/dashboard/", {"period": q2.pk, "rag": "purple"})
+    assert chosen(dashboard.content.decode(), "period") == ["2025/26 Q2 (Open)"]
+
+
 def make_plan(n: int, period, lead=None):
     for i in range(n):
         kw = {"smt_lead": lead} if lead else {}

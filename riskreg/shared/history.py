@@ -30,13 +30,15 @@ class FieldChange:
 
 @dataclass
 class Change:
-    """One save: who made it, when, to what, and each field it changed."""
+    """One save: who made it, when, to what, how (an import says so), and each field it
+    changed."""
 
     when: object
     who: str
     what: str
     created: bool
     fields: list[FieldChange]
+    how: str = ""
 
 
 def page_of_changes(histories: list[models.QuerySet], describe, number) -> Page:
@@ -106,6 +108,7 @@ def describe_save(records: dict, key: tuple, describe) -> Change | None:
         what=describe(record) + suffix,
         created=previous is None,
         fields=[] if deleted else fields,
+        how=record.history_change_reason or "",
     )
 
 

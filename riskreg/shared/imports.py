@@ -171,6 +171,9 @@ class Upsert:
         self.result.changed += len(self.changed)
 
 
+IMPORTED = "From a workbook import"  # each import's history rows say so (the history pages)
+
+
 def copy_to_history(model, objs: list, history_type: str, user) -> None:
     """A history row for each of `objs`, copied from its stored row by the database, with
     the rows it links to (a risk's policy areas and commitments) as simple-history keeps them.
@@ -190,10 +193,10 @@ def copy_to_history(model, objs: list, history_type: str, user) -> None:
             listed = ", ".join(["%s"] * len(ids))
             cursor.execute(
                 f"INSERT INTO {quote(history._meta.db_table)} ({columns}, history_date, "
-                "history_type, history_user_id) "
-                f"SELECT {columns}, %s, %s, %s FROM {quote(model._meta.db_table)} "
+                "history_type, history_user_id, history_change_reason) "
+                f"SELECT {columns}, %s, %s, %s, %s FROM {quote(model._meta.db_table)} "
                 f"WHERE {quote(model._meta.pk.column)} IN ({listed})",
-                [when, history_type, user.pk if user else None, *ids],
+                [when, history_type, user.pk if user else None, IMPORTED, *ids],
             )
             for field in history._history_m2m_fields:
                 cursor.execute(copy_links_sql(history, field, listed), [when, *ids])

@@ -325,7 +325,7 @@ def test_an_imports_history_rows_hold_every_stored_value_and_who_imported(django
             assert (row.history_type, row.history_user, row.history_change_reason) == (
                 "+",
                 user,
-                None,  # as a save in a form leaves it
+                "From a workbook import",
             )
             assert [getattr(row, f) for f in fields] == [getattr(obj, f) for f in fields]
             assert model.history.filter(history_date=row.history_date).count() >= 1

@@ -39,7 +39,10 @@ class CommitmentFilterForm(forms.Form):
     )
     movement = forms.ChoiceField(choices=MOVEMENTS, required=False, widget=FilterSelect)
     lead = RowChoice(
-        queryset=Person.objects.all(), required=False, empty_label="Any lead", widget=FilterSelect
+        queryset=Person.objects.leading_commitments(),
+        required=False,
+        empty_label="Any lead",
+        widget=FilterSelect,
     )
     q = forms.CharField(label="Text or ref", required=False, max_length=200)
     per_page = forms.TypedChoiceField(

@@ -3,7 +3,7 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import OuterRef, Q, Subquery, Value
+from django.db.models import Exists, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Lower
 from simple_history.models import HistoricalRecords
 
@@ -27,6 +27,11 @@ class PersonQuerySet(models.QuerySet):
             .filter(total__gt=0)
             .order_by(models.F("updated") - models.F("total"), "name")
         )
+
+    def leading_commitments(self):
+        """People who lead a commitment, as its SMT, officer or WMP lead: the lead filter's."""
+        leads = Q(smt_lead=OuterRef("pk")) | Q(officer_lead=OuterRef("pk"))
+        return self.filter(Exists(Commitment.objects.filter(leads | Q(wmp_lead=OuterRef("pk")))))
 
     def named_like(self, name: str, count: int = 3) -> list[str]:
         """The known names nearest to `name`, for a message about a typo."""

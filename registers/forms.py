@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from commitments.models import Period, Person
@@ -19,7 +20,10 @@ class RegisterFilterForm(forms.Form):
         choices=[("", "Any category"), *Risk.Category.choices], required=False, widget=FilterSelect
     )
     owner = RowChoice(
-        queryset=Person.objects.all(), required=False, widget=FilterSelect, empty_label="Any owner"
+        queryset=Person.objects.filter(Exists(Risk.objects.filter(owner=OuterRef("pk")))),
+        required=False,
+        widget=FilterSelect,
+        empty_label="Any owner",
     )
     band = forms.ChoiceField(
         label="Current band", choices=BANDS, required=False, widget=FilterSelect

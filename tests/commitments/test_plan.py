@@ -14,6 +14,7 @@ from tests.factories import (
     make_commitment,
     make_period,
     make_person,
+    make_risk,
     make_status,
 )
 
@@ -49,6 +50,22 @@ def test_commitments_list_filters_newly_red_and_improving(login):
     assert "Deliverable number 2" in improving and "Deliverable number 1" not in improving
 
 
+def select_options(page: str, name: str) -> list[tuple[str, bool]]:
+    """The options of the select called `name`: each label, and whether it is chosen."""
+    select = page[page.index(f'<select name="{name}"') :]
+    select = select[: select.index("</select>")]
+    tags = [part.split("</option>")[0].split(">", 1) for part in select.split("<option")[1:]]
+    return [(label, " selected" in attributes) for attributes, label in tags]
+
+
+def options(page: str, name: str) -> list[str]:
+    return [label for label, _ in select_options(page, name)]
+
+
+def chosen(page: str, name: str) -> list[str]:
+    return [label for label, selected in select_options(page, name) if selected]
+
+
 def test_newly_red_includes_a_commitment_red_now_with_no_status_before(login):
     q2, q3 = make_period("2025/26 Q2"), make_period("2025/26 Q3")
     make_status(make_commitment(ref="1", text="Red with nothing before"), q3, "red")
@@ -59,15 +76,17 @@ def test_newly_red_includes_a_commitment_red_now_with_no_status_before(login):
     assert "Red twice" not in page
 
 
-def chosen(page: str, name: str) -> list[str]:
-    """The options shown as chosen in the select called `name`."""
-    select = page[page.index(f'<select name="{name}"') :]
-    select = select[: select.index("</select>")]
-    return [
-        part.split(">")[1].split("<")[0]
-        for part in select.split("<option")[1:]
-        if " selected" in part.split(">")[0]
-    ]
+def test_the_lead_and_owner_filters_offer_only_people_who_lead_or_own_something(login):
+    make_period()
+    smt, officer, wmp = (make_person(name=n) for n in ("Sam SMT", "Olu Officer", "Wes WMP"))
+    make_commitment(ref="1", smt_lead=smt, officer_lead=officer, wmp_lead=wmp)
+    owner = make_person(name="Owen Owner")
+    make_risk(owner=owner)
+    make_person(name="Nina Nobody")
+    client = login("Viewer")
+    leads = options(client.get("/commitments/").content.decode(), "lead")
+    assert leads == ["Any lead", "Olu Officer", "Sam SMT", "Wes WMP"]
+    assert options(client.get("/risks/").content.decode(), "owner") == ["Any owner", "Owen Owner"]
 
 
 def test_the_period_box_shows_the_period_listed_whatever_the_link_says(login):

@@ -73,3 +73,15 @@ def test_the_axe_check_reports_what_it_finds_when_loaded_once_for_a_context(brow
     found = axe_violations(page, "an image without alt text")
     context.close()
     assert found == ["an image without alt text: image-alt [['img']]"]
+
+
+def test_a_history_page_on_a_phone_shows_each_saves_changes_on_the_screen(demo_site, browser):
+    context = browser.new_context(viewport={"width": 320, "height": 900})
+    page = context.new_page()
+    log_in(page, demo_site, "viewer")
+    page.goto(f"{demo_site}/risks/OPCC-R01/history/")
+    changes = page.locator(".history-table tbody td:nth-child(4)").first
+    box = changes.bounding_box()
+    assert changes.inner_text().strip()  # a save with its fields listed
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 320
+    context.close()

@@ -16,7 +16,14 @@ from commitments.models import (
     resourcing_problem,
 )
 from commitments.periods import Quarter
-from riskreg.shared.imports import ImportResult, People, Upsert, check_ref_case, checked
+from riskreg.shared.imports import (
+    IMPORTED,
+    ImportResult,
+    People,
+    Upsert,
+    check_ref_case,
+    checked,
+)
 from riskreg.shared.workbooks import Problems, Row, choice, open_workbook, read_sheet, require
 
 COMMITMENT_COLUMNS = [
@@ -267,7 +274,7 @@ def new_periods(quarters: set[Quarter], user) -> tuple[dict, dict]:
         period = Period(
             year=quarter.year, number=quarter.number, update_deadline=quarter.update_due
         )
-        period._history_user = user
+        period._history_user, period._change_reason = user, IMPORTED
         try:
             period.save()
         except ValidationError as error:

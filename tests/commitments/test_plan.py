@@ -348,6 +348,10 @@ def test_an_imports_history_rows_hold_every_stored_value_and_who_imported(django
             )
             assert [getattr(row, f) for f in fields] == [getattr(obj, f) for f in fields]
             assert model.history.filter(history_date=row.history_date).count() >= 1
+    periods = [period.history.get() for period in Period.objects.all()]  # made by the import
+    assert {(p.history_user, p.history_change_reason) for p in periods} == {
+        (user, "From a workbook import")
+    }
 
 
 def test_a_dry_run_writes_nothing():

@@ -1,8 +1,11 @@
 import datetime
 import io
+from importlib import import_module
 
 import openpyxl
 import pytest
+from django.apps import apps as django_apps
+from simple_history.utils import bulk_update_with_history
 
 from commitments.models import Period
 from registers.exporters import export_risks
@@ -356,6 +359,24 @@ def test_an_imported_change_keeps_the_risks_links_in_its_history(login):
         "From a workbook import Risk: from Trust falls → to Trust falls fast"
     )
     assert "Policy areas" not in imported_save and "Commitments" not in imported_save
+
+
+def test_an_earlier_releases_import_rows_get_the_risks_links(login):
+    migration = import_module("registers.migrations.0006_imports_keep_links")
+    risk = make_risk(title="Trust falls")
+    area, other = make_area("Safer streets"), make_risk(title="Unlinked")
+    risk.policy_areas.add(area)
+    risk.title = other.title = "Changed by an import"
+    bulk_update_with_history([risk, other], Risk, ["title"])  # how imports wrote history
+    old = risk.history.first()
+    assert not old.policy_areas.exists()
+    risk.policy_areas.clear()  # a change of links alone: its row keeps none
+    migration.give_links(django_apps, None)
+    assert [link.policyarea for link in old.policy_areas.all()] == [area]
+    assert not risk.history.first().policy_areas.exists()
+    assert not other.history.first().policy_areas.exists()
+    page = history_text(login("Viewer").get(f"/risks/{risk.ref}/history/").content.decode())
+    assert page.count("Policy areas:") == 2  # added, then cleared; no false removal between
 
 
 def test_two_reviewers_from_the_same_version_cannot_overwrite_each_other(login, quarters):

@@ -5,6 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from commitments.exporters import export_plan
+from commitments.forms import CommitmentFilterForm
 from commitments.importers import import_plan
 from commitments.models import Commitment, Period, QuarterlyStatus, natural_key
 from riskreg.shared.models import PendingUpload
@@ -66,14 +67,33 @@ def chosen(page: str, name: str) -> list[str]:
     return [label for label, selected in select_options(page, name) if selected]
 
 
-def test_newly_red_includes_a_commitment_red_now_with_no_status_before(login):
+MOVES = [  # last quarter's RAG, this quarter's, and the Movement column's words
+    ("green", "red", "Newly red"),
+    (None, "red", "Newly red"),
+    ("red", "red", "Red for two quarters"),
+    ("red", "not_started", "Improving"),
+    ("red", "amber", "Improving"),
+    ("amber", "green", "Improving"),
+    ("green", "amber", "Worsening"),
+    ("amber", "not_started", "Changed"),
+    ("green", "green", "No change"),
+    (None, "green", ""),
+]
+
+
+def test_each_movement_filter_lists_the_rows_whose_movement_column_says_it(login):
     q2, q3 = make_period("2025/26 Q2"), make_period("2025/26 Q3")
-    make_status(make_commitment(ref="1", text="Red with nothing before"), q3, "red")
-    make_status(make_commitment(ref="2", text="Red twice"), q2, "red")
-    make_status(Commitment.objects.get(ref="2"), q3, "red")
-    page = login("Viewer").get("/commitments/", {"movement": "newly_red"}).content.decode()
-    assert "Red with nothing before" in page and "Newly red" in page
-    assert "Red twice" not in page
+    for number, (before, now, _) in enumerate(MOVES, 1):
+        commitment = make_commitment(ref=str(number), text=f"Deliverable {number}.")
+        if before:
+            make_status(commitment, q2, before)
+        make_status(commitment, q3, now)
+    client = login("Viewer")
+    for value, words in CommitmentFilterForm.MOVEMENTS[1:]:
+        page = client.get("/commitments/", {"movement": value}).content.decode()
+        listed = {n for n in range(1, len(MOVES) + 1) if f"Deliverable {n}." in page}
+        assert listed == {n for n, move in enumerate(MOVES, 1) if move[2] == words}, words
+        assert f"{len(listed)} commitment" in page
 
 
 def test_the_lead_and_owner_filters_offer_only_people_who_lead_or_own_something(login):

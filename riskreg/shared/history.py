@@ -139,8 +139,9 @@ def load_links(history_model, rows: list) -> None:
         target = field.m2m_reverse_field_name()
         linked = defaultdict(list)
         links = through._default_manager.filter(history__in=[r.history_id for r in rows])
+        gone = f"a deleted {field.related_model._meta.verbose_name}"
         for link in links.select_related(target):
-            linked[link.history_id].append(str(getattr(link, target)))
+            linked[link.history_id].append(str(getattr(link, target) or gone))
         for row in rows:
             row.__dict__.setdefault("links", {})[field.name] = ", ".join(
                 sorted(linked[row.history_id])

@@ -379,6 +379,14 @@ def test_an_earlier_releases_import_rows_get_the_risks_links(login):
     assert page.count("Policy areas:") == 2  # added, then cleared; no false removal between
 
 
+def test_a_risks_history_names_a_linked_commitment_deleted_since(login):
+    risk, commitment = make_risk(), make_commitment(ref="60")
+    risk.commitments.add(commitment)
+    commitment.delete()
+    page = history_text(login("Viewer").get(f"/risks/{risk.ref}/history/").content.decode())
+    assert "Commitments: from — → to a deleted commitment" in page and "None" not in page
+
+
 def test_two_reviewers_from_the_same_version_cannot_overwrite_each_other(login, quarters):
     risk = make_risk()
     client = login("Risk editor")

@@ -125,9 +125,15 @@ class Paper(Record):
         return [line.strip() for line in getattr(self, field).splitlines() if line.strip()]
 
     def check_rules(self, *, deleting: bool = False, lock: bool = True) -> None:
-        """A published paper is a public record: it never changes and is never deleted."""
+        """A published paper is a public record: it never changes and is never deleted. A
+        period has one draft at a time: a new version is started once the last is published."""
         super().check_rules(deleting=deleting, lock=lock)
         if self.pk is None:
+            draft = Paper.objects.filter(period=self.period, status=self.Status.DRAFT).first()
+            if draft and not deleting:
+                raise ValidationError(
+                    f"{draft} is still a draft: edit it, or publish it before starting another."
+                )
             return
         stored = Paper.objects.filter(pk=self.pk)
         status = (stored.select_for_update() if lock else stored).values_list("status").first()

@@ -58,8 +58,8 @@ def paper_create(request):
     paper = Paper.start(form.cleaned_data["period"])
     try:
         paper.save()
-    except ValidationError:  # someone started the same version a moment before
-        messages.info(request, f"{paper} was started meanwhile by someone else.")
+    except ValidationError as refusal:  # a draft of it already, or one started meanwhile
+        messages.info(request, " ".join(refusal.messages))
         return redirect("reports:list")
     messages.success(request, f"Started {paper}, its narrative taken from the last paper.")
     return redirect("reports:edit", pk=paper.pk)

@@ -2,6 +2,7 @@ import hashlib
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from pypdf import PdfReader
 
@@ -252,3 +253,12 @@ def test_the_papers_list_offers_the_next_version_of_the_latest_published_paper(l
     assert "Start version" not in page  # version 2 is the latest now, and a draft
     assert Paper.objects.filter(period=first.period, version=2).exists()
     assert "Start version" not in login("Viewer").get("/papers/").content.decode()
+
+
+def test_a_period_has_one_draft_at_a_time_from_the_page_and_from_the_model(login, demo_paper):
+    client = login("Report author")
+    response = client.post("/papers/new/", {"period": demo_paper.period_id}, follow=True)
+    assert f"{demo_paper} is still a draft: edit it, or publish it" in response.content.decode()
+    assert Paper.objects.filter(period=demo_paper.period).count() == 1
+    with pytest.raises(ValidationError, match="is still a draft"):
+        Paper.start(demo_paper.period).save()

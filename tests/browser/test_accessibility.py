@@ -75,17 +75,33 @@ def test_the_axe_check_reports_what_it_finds_when_loaded_once_for_a_context(brow
     assert found == ["an image without alt text: image-alt [['img']]"]
 
 
-@pytest.mark.parametrize("url", ["/risks/OPCC-R01/history/", "/commitments/", "/risks/"])
-def test_a_long_table_on_a_phone_shows_every_cell_on_the_screen(demo_site, browser, url):
-    """A history, the commitments and the register stack their rows at 320 px rather than
-    leave their changes, text and scores off to the side of a scrolling box."""
+PHONE_TABLES = [
+    ("viewer", "/risks/OPCC-R01/history/"),
+    ("viewer", "/commitments/"),
+    ("viewer", "/risks/"),
+    ("viewer", "/risks/OPCC-R01/"),
+    ("viewer", "/commitments/60/"),
+    ("viewer", "/commitments/dashboard/"),
+    ("cfo", "/papers/"),
+]
+
+
+@pytest.mark.parametrize("username, url", PHONE_TABLES)
+def test_a_table_on_a_phone_shows_every_cell_on_the_screen(demo_site, browser, username, url):
+    """Tables stack their rows at 320 px rather than leave their changes, text, scores and
+    actions off to the side of a scrolling box; a cell's shown name is not read twice."""
     context = browser.new_context(viewport={"width": 320, "height": 900})
     page = context.new_page()
-    log_in(page, demo_site, "viewer")
+    log_in(page, demo_site, username)
     page.goto(demo_site + url)
     cells = page.locator("table tbody tr").first.locator("th, td")
-    assert cells.count() >= 4
+    assert cells.count() >= 3
     for index in range(cells.count()):
         box = cells.nth(index).bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 320, (index, box)
+    named = page.locator("td[data-label]").first
+    label = named.get_attribute("data-label")
+    shown = page.evaluate("e => getComputedStyle(e, '::before').content", named.element_handle())
+    assert label in shown  # the name is shown on the phone...
+    assert f"{label}:" not in named.aria_snapshot()  # ...and not read out again
     context.close()

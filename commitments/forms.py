@@ -4,6 +4,7 @@ from django.db.models import Q
 
 from commitments.models import (
     Commitment,
+    Movement,
     Period,
     Person,
     PolicyArea,
@@ -19,15 +20,6 @@ class PeriodChoiceField(RowChoice):
 
 
 class CommitmentFilterForm(forms.Form):
-    MOVEMENTS = [
-        ("", "Any movement"),
-        ("newly_red", "Newly red"),
-        ("red_twice", "Red for two quarters"),
-        ("improving", "Improving"),
-        ("worsening", "Worsening"),
-        ("changed", "Changed"),
-        ("no_change", "No change"),
-    ]
     period = PeriodChoiceField(
         queryset=Period.objects.all(), required=False, empty_label=None, widget=FilterSelect
     )
@@ -40,7 +32,9 @@ class CommitmentFilterForm(forms.Form):
     rag = forms.ChoiceField(
         label="RAG", choices=[("", "Any RAG"), *Rag.choices], required=False, widget=FilterSelect
     )
-    movement = forms.ChoiceField(choices=MOVEMENTS, required=False, widget=FilterSelect)
+    movement = forms.ChoiceField(
+        choices=[("", "Any movement"), *Movement.choices], required=False, widget=FilterSelect
+    )
     lead = RowChoice(
         queryset=Person.objects.leading_commitments(),
         required=False,
@@ -113,7 +107,7 @@ class CommitmentFilterForm(forms.Form):
         if data.get("movement"):
             # The Movement column's words (Commitment.movement): one rule, so the filter
             # picks exactly the rows that say it. Read whole: at most the plan's 356.
-            words = dict(self.MOVEMENTS)[data["movement"]]
+            words = Movement(data["movement"]).label
             return [c for c in commitments if c.movement == words]
         return commitments
 

@@ -428,18 +428,29 @@ class QuarterlyStatus(PeriodRecord):
             raise ValidationError({"red_for_resourcing": problem})
 
 
+class Movement(models.TextChoices):
+    """How a commitment's RAG moved between two periods: the list's column and its filter."""
+
+    NEWLY_RED = "newly_red", "Newly red"
+    RED_TWICE = "red_twice", "Red for two quarters"
+    IMPROVING = "improving", "Improving"
+    WORSENING = "worsening", "Worsening"
+    CHANGED = "changed", "Changed"
+    NO_CHANGE = "no_change", "No change"
+
+
 def movement(previous_rag: str | None, rag: str | None) -> str:
-    """How a commitment's RAG moved between two periods, in the users' words."""
+    """How a commitment's RAG moved between two periods, in the users' words (Movement)."""
     if rag is None:
         return ""
     if rag == Rag.RED:
-        return "Red for two quarters" if previous_rag == Rag.RED else "Newly red"
+        return (Movement.RED_TWICE if previous_rag == Rag.RED else Movement.NEWLY_RED).label
     if previous_rag == Rag.RED:
-        return "Improving"
+        return Movement.IMPROVING.label
     if previous_rag == Rag.AMBER and rag in (Rag.GREEN, Rag.COMPLETE):
-        return "Improving"
+        return Movement.IMPROVING.label
     if previous_rag == Rag.GREEN and rag == Rag.AMBER:
-        return "Worsening"
+        return Movement.WORSENING.label
     if previous_rag is None:
         return ""
-    return "No change" if previous_rag == rag else "Changed"
+    return (Movement.NO_CHANGE if previous_rag == rag else Movement.CHANGED).label

@@ -130,7 +130,7 @@ class Paper(Record):
         super().check_rules(deleting=deleting, lock=lock)
         if self.pk is None:
             draft = Paper.objects.filter(period=self.period, status=self.Status.DRAFT).first()
-            if draft and not deleting:
+            if draft:
                 raise ValidationError(
                     f"{draft} is still a draft: edit it, or publish it before starting another."
                 )

@@ -5,9 +5,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from commitments.exporters import export_plan
-from commitments.forms import CommitmentFilterForm
 from commitments.importers import import_plan
-from commitments.models import Commitment, Period, QuarterlyStatus, natural_key
+from commitments.models import Commitment, Movement, Period, QuarterlyStatus, natural_key
 from riskreg.shared.models import PendingUpload
 from tests.factories import (
     lock,
@@ -89,7 +88,7 @@ def test_each_movement_filter_lists_the_rows_whose_movement_column_says_it(login
             make_status(commitment, q2, before)
         make_status(commitment, q3, now)
     client = login("Viewer")
-    for value, words in CommitmentFilterForm.MOVEMENTS[1:]:
+    for value, words in Movement.choices:
         page = client.get("/commitments/", {"movement": value}).content.decode()
         listed = {n for n in range(1, len(MOVES) + 1) if f"Deliverable {n}." in page}
         assert listed == {n for n, move in enumerate(MOVES, 1) if move[2] == words}, words

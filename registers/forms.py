@@ -63,9 +63,19 @@ class RegisterFilterForm(forms.Form):
         widget=FilterSelect,
     )
 
+    def __init__(self, data=None, **kwargs):
+        if data is not None and "status" not in data:  # a link with no status: open risks
+            data = data.copy()
+            data["status"] = Risk.Status.OPEN
+        super().__init__(data, **kwargs)
+
     def risks(self) -> list[Risk]:
-        """The register as filtered; open risks when nothing (or nothing valid) is asked."""
-        data = self.cleaned_data if self.is_valid() else {"status": Risk.Status.OPEN}
+        """The register as filtered (open risks unless another status is asked); a wrong
+        filter is left out, and shown with its error, rather than dropping the others."""
+        data = {"status": Risk.Status.OPEN}
+        if self.is_bound:
+            self.is_valid()  # a wrong filter is left out of cleaned_data
+            data = {**data, **self.cleaned_data}
         risks = Risk.objects.for_register()
         for name in ("status", "category", "owner"):
             if data.get(name):
@@ -85,7 +95,9 @@ class RegisterFilterForm(forms.Form):
                 and all(getattr(r.latest_review, k) == v for k, v in cell.items())
             ]
         if data.get("sort") in ("score", "-score"):
-            result.sort(key=lambda r: r.current_score or 0, reverse=data["sort"] == "-score")
+            scored = [r for r in result if r.current_score is not None]
+            scored.sort(key=lambda r: r.current_score, reverse=data["sort"] == "-score")
+            result = scored + [r for r in result if r.current_score is None]  # unscored last
         return result
 
 
@@ -96,7 +108,9 @@ def unreviewed(risks: list[Risk], overdue: bool) -> list[Risk]:
         return []
     if overdue and not period.is_late(timezone.localdate()):
         return []
-    return [r for r in risks if not r.has_ended and r.review_in(period.quarter) is None]
+    return [
+        r for r in risks if r.status == Risk.Status.OPEN and r.review_in(period.quarter) is None
+    ]
 
 
 class RiskForm(RecordForm):

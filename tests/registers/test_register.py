@@ -418,6 +418,28 @@ def test_the_register_shows_open_risks_by_default_and_filters_by_band_and_sorts(
     assert "A closed risk" in closed
 
 
+def test_a_register_link_without_a_status_lists_open_risks_and_sorts_the_unscored_last(
+    login, quarters
+):
+    scored = make_risk(title="A scored risk")
+    make_review(scored, quarters[2], 2, 2)
+    make_risk(title="A risk never scored")
+    make_risk(title="A proposed risk", status="Proposed")
+    make_risk(title="A closed risk", status="Closed", date_closed=datetime.date(2025, 5, 1))
+    client = login("Viewer")
+    for sort in ("score", "-score"):
+        page = client.get("/risks/", {"sort": sort}).content.decode()
+        assert "A closed risk" not in page and "A proposed risk" not in page
+        assert page.index("A scored risk") < page.index("A risk never scored"), sort
+        assert '<option value="Open" selected>' in page
+    every = client.get("/risks/", {"status": "", "band": "Purple"}).content.decode()
+    assert "A closed risk" in every and "Select a valid choice" in every
+    wrong = client.get("/risks/", {"status": "Gone"}).content.decode()
+    assert "A closed risk" not in wrong and "A scored risk" in wrong
+    missing = client.get("/risks/", {"status": "", "review": "missing"}).content.decode()
+    assert "A risk never scored" in missing and "A proposed risk" not in missing
+
+
 def test_a_risk_editor_resolves_the_issue_a_risk_crystallised_into(login):
     risk = make_risk(ref="VRP")
     client = login("Risk editor")

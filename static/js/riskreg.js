@@ -14,13 +14,18 @@ document.addEventListener("DOMContentLoaded", () => {
   }
 });
 
-// "Start from last quarter's update": copy that text into this quarter's box.
+// "Start from last quarter's update": copy that text into this quarter's box, asking first
+// when the box holds words of this quarter's.
 document.addEventListener("click", (event) => {
   const button = event.target.closest("[data-copy-to]");
   if (!button) {
     return;
   }
   const box = document.getElementById(button.dataset.copyTo);
+  const written = box.value.trim() && box.value !== button.dataset.copyText;
+  if (written && !window.confirm("Replace what you have written with last quarter's update?")) {
+    return;
+  }
   box.value = button.dataset.copyText;
   box.dispatchEvent(new Event("input", { bubbles: true }));
   box.focus();

@@ -246,6 +246,11 @@ def test_a_lead_fills_one_row_of_a_new_quarter_and_only_that_row_is_saved(demo_s
     row = lead.locator("fieldset.grid-row").nth(1)
     start = row.get_by_role("button", name=re.compile("Start from last quarter"))
     last_quarter = row.locator(f"#{start.get_attribute('data-copy-from')}").inner_text()
+    row.locator("textarea").fill("My own words")
+    lead.once("dialog", lambda dialog: dialog.dismiss())  # asked first: words are kept
+    start.click()
+    assert row.locator("textarea").input_value() == "My own words"
+    lead.once("dialog", lambda dialog: dialog.accept())
     start.click()
     assert row.locator("textarea").input_value().startswith(last_quarter.removesuffix("…"))
     row.locator("select").select_option(label="Green")

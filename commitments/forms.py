@@ -11,7 +11,7 @@ from commitments.models import (
     QuarterlyStatus,
     Rag,
 )
-from riskreg.shared.forms import FilterSelect, RecordForm, RowChoice
+from riskreg.shared.forms import Filters, FilterSelect, RecordForm, RowChoice
 
 
 class PeriodChoiceField(RowChoice):
@@ -19,7 +19,7 @@ class PeriodChoiceField(RowChoice):
         return f"{period} ({period.get_state_display()})"
 
 
-class CommitmentFilterForm(forms.Form):
+class CommitmentFilterForm(Filters):
     period = PeriodChoiceField(
         queryset=Period.objects.all(), required=False, empty_label=None, widget=FilterSelect
     )
@@ -61,23 +61,16 @@ class CommitmentFilterForm(forms.Form):
         """The period asked for, or the current one. The selects show what is listed: a
         link with no period (page 2), or one written oddly (١), must not leave another
         quarter in the box, to be sent with the next Filter."""
-        period = self.applied().get("period") or (self.periods()[-1] if self.periods() else None)
+        applied, periods = self.applied(), self.periods()
+        period = applied.get("period") or (periods[-1] if periods else None)
         if self.is_bound:
             self.data = self.data.copy()
-            for name, value in {**self.applied(), "period": period}.items():
+            for name, value in {**applied, "period": period}.items():
                 if isinstance(value, models.Model):
                     self.data[name] = value.pk
         elif period is not None:
             self.initial["period"] = period.pk
         return period
-
-    def applied(self) -> dict:
-        """The filters asked for that are valid: a wrong one is left out, and shown with its
-        error, rather than dropping the others."""
-        if not self.is_bound:
-            return {}
-        self.is_valid()
-        return self.cleaned_data
 
     def periods(self) -> list[Period]:
         """Every period, oldest first: read once, with the select's options (ReadOnce)."""

@@ -4,12 +4,20 @@ from django.utils import timezone
 
 from commitments.models import Period, Person
 from registers.models import Action, Control, Impact, Issue, Likelihood, Risk, RiskReview
-from riskreg.shared.forms import STALE_FORM, DateInput, FilterSelect, Prose, RecordForm, RowChoice
+from riskreg.shared.forms import (
+    STALE_FORM,
+    DateInput,
+    Filters,
+    FilterSelect,
+    Prose,
+    RecordForm,
+    RowChoice,
+)
 
 BANDS = [("", "Any band"), ("Low", "Low"), ("Medium", "Medium"), ("High", "High")]
 
 
-class RegisterFilterForm(forms.Form):
+class RegisterFilterForm(Filters):
     status = forms.ChoiceField(
         choices=[("", "Any status"), *Risk.Status.choices],
         required=False,
@@ -70,12 +78,8 @@ class RegisterFilterForm(forms.Form):
         super().__init__(data, **kwargs)
 
     def risks(self) -> list[Risk]:
-        """The register as filtered (open risks unless another status is asked); a wrong
-        filter is left out, and shown with its error, rather than dropping the others."""
-        data = {"status": Risk.Status.OPEN}
-        if self.is_bound:
-            self.is_valid()  # a wrong filter is left out of cleaned_data
-            data = {**data, **self.cleaned_data}
+        """The register as filtered: open risks unless another status is asked."""
+        data = {"status": Risk.Status.OPEN, **self.applied()}
         risks = Risk.objects.for_register()
         for name in ("status", "category", "owner"):
             if data.get(name):

@@ -55,6 +55,18 @@ class ManyRows(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+class Filters(forms.Form):
+    """The filters above a list, from the page's GET."""
+
+    def applied(self) -> dict:
+        """The filters asked for that are valid: a wrong one is left out, and shown with its
+        error, rather than dropping the others."""
+        if not self.is_bound:
+            return {}
+        self.is_valid()
+        return self.cleaned_data
+
+
 class ReadOnce(forms.models.ModelChoiceIterator):
     """A choice field's rows read once per form, with a plain query.
 
